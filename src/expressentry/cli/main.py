@@ -1,0 +1,253 @@
+"""The ``expressentry`` command line.
+
+Imports of the rules and of Rich happen inside commands, so that starting the program stays fast.
+Exit status: 0 on success, 2 on bad input (with a message naming the field and the reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+# the CLI loads no pydantic plugins; skipping their discovery saves a scan of installed packages
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer  # noqa: E402
+
+if TYPE_CHECKING:
+    from expressentry.profile.model import Profile
+
+app = typer.Typer(
+    name="expressentry",
+    help="Express Entry rules as code: CRS scores, what-if, eligibility and categories.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+
+
+class InputError(Exception):
+    """Bad input from the user: printed as ``error: ...`` with exit status 2."""
+
+
+def _parse_date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Assessment date (YYYY-MM-DD); default: today."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON document of the spec.")]
+FileArg = Annotated[
+    str,
+    typer.Argument(help="A profile JSON file, a .jsonl file of profiles, or - for standard input."),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a profile file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _is_jsonl(path: str, text: str) -> bool:
+    if path.endswith(".jsonl"):
+        return True
+    if path != "-":
+        return False
+    # on standard input, more than one non-empty line that each hold an object means JSON Lines
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return False
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return True
+    return False
+
+
+def _profiles(path: str) -> Iterator[tuple[str, Profile | Exception]]:
+    """(label, profile or the error) for every profile in the input."""
+    from expressentry.profile.model import ProfileError, parse_profile
+
+    text = _read(path)
+    label = "<stdin>" if path == "-" else path
+    if _is_jsonl(path, text):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            where = f"{label}, line {number}"
+            try:
+                yield where, parse_profile(line, where)
+            except ProfileError as exc:
+                yield where, exc
+        return
+    try:
+        yield label, parse_profile(text, label)
+    except ProfileError as exc:
+        yield label, exc
+
+
+def _report(exc: Exception) -> None:
+    for line in str(exc).splitlines():
+        typer.echo(f"error: {line}", err=True)
+
+
+def _run_each(path: str, handle: Any) -> None:
+    """Call ``handle(label, profile)`` for every good profile; report bad ones; exit 2 if any."""
+    from expressentry.rules.tables import NotInForce
+    from expressentry.scoring.crs import BeforeExpressEntry
+    from expressentry.scoring.whatif import WhatIfError
+
+    bad = 0
+    try:
+        for label, item in _profiles(path):
+            if isinstance(item, Exception):
+                _report(item)
+                bad += 1
+                continue
+            try:
+                handle(label, item)
+            except (BeforeExpressEntry, WhatIfError, NotInForce) as exc:
+                typer.echo(f"error: {label}: {exc}", err=True)
+                bad += 1
+    except InputError as exc:
+        _fail(str(exc))
+    if bad:
+        raise typer.Exit(2)
+
+
+@app.command()
+def score(
+    file: FileArg,
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+    what_if: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--what-if",
+            help="A change to try, key=value (repeatable): language.first=CLB9, "
+            "language.french=NCLC7, canadian_work=3, education=masters, spouse.language=CLB7 ...",
+        ),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the fact and the rule behind every factor.")
+    ] = False,
+) -> None:
+    """Score a profile with the Comprehensive Ranking System (CRS), with its breakdown."""
+    on = _parse_date(as_of)
+    from expressentry.scoring import crs
+
+    def handle(label: str, profile: Profile) -> None:
+        if what_if:
+            from expressentry.scoring.whatif import what_if as run_what_if
+
+            result = run_what_if(profile, on, what_if)
+            if as_json:
+                doc = {
+                    "changes": list(result.changes),
+                    "before": result.before.document(),
+                    "after": result.after.document(),
+                    "gain": result.gain,
+                }
+                typer.echo(json.dumps(doc))
+            else:
+                from expressentry.cli.render import print_what_if
+
+                print_what_if(label, result)
+            return
+        result = crs.score(profile, on)
+        if as_json:
+            typer.echo(json.dumps(result.document()))
+        else:
+            from expressentry.cli.render import print_score
+
+            print_score(label, profile, result, explain=explain)
+
+    _run_each(file, handle)
+
+
+@app.command()
+def improve(
+    file: FileArg,
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+    limit: Annotated[int, typer.Option(help="How many suggestions to list.", min=1)] = 10,
+) -> None:
+    """List the single changes that would add the most CRS points."""
+    on = _parse_date(as_of)
+    from expressentry.scoring.whatif import improve as run_improve
+
+    def handle(label: str, profile: Profile) -> None:
+        base, suggestions = run_improve(profile, on, limit=limit)
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "as_of": on.isoformat(),
+                        "total": base.total,
+                        "suggestions": [
+                            {
+                                "description": s.description,
+                                "change": s.change,
+                                "gain": s.gain,
+                                "new_total": s.new_total,
+                            }
+                            for s in suggestions
+                        ],
+                    }
+                )
+            )
+        else:
+            from expressentry.cli.render import print_improve
+
+            print_improve(label, base, suggestions)
+
+    _run_each(file, handle)
+
+
+@app.command()
+def example(
+    name: Annotated[str, typer.Argument(help="Which example profile to print.")] = "profile",
+) -> None:
+    """Print a shipped example profile (exchange format) to use as a starting point."""
+    path = EXAMPLES_DIR / f"{name}.json"
+    if not path.is_file():
+        names = sorted(p.stem for p in EXAMPLES_DIR.glob("*.json"))
+        _fail(f"no example named {name!r} (available: {', '.join(names)})")
+    typer.echo(path.read_text(encoding="utf-8").rstrip())
+
+
+def run() -> None:
+    """Entry point of the ``expressentry`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        sys.exit(130)

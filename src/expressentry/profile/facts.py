@@ -1,0 +1,441 @@
+"""Facts derived from a profile as of an assessment date: the inputs every rule reads.
+
+Ages, CLB/NCLC levels, which language is first, the highest credential that counts, years of
+skilled work in and outside Canada. Each is computed once here and read by the CRS, the programs
+and the categories, so that a rule never re-derives a fact its own way.
+
+Work experience (Ministerial Instructions, s. 15; IRPR 87.1): skilled work is NOC 2021 TEER 0-3;
+full time is 30 hours a week; part-time counts pro rata, and overlapping jobs never count for more
+than full time. One year of experience is 365 days of full-time-equivalent work (1,560 hours at
+30 h/week is 52 weeks). A job's ``end`` is inclusive; an ongoing job runs to the assessment date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from expressentry.profile.model import (
+    EDUCATION_RANK,
+    PARTNERED,
+    Credential,
+    Job,
+    LanguageTest,
+    Profile,
+    Spouse,
+)
+from expressentry.rules import language
+from expressentry.rules.noc import SKILLED_TEERS
+from expressentry.rules.tables import NotInForce, RuleBook, default_rulebook
+
+FULL_TIME_HOURS = 30.0
+DAYS_PER_YEAR = 365
+ONE_DAY = dt.timedelta(days=1)
+
+#: post-secondary levels of three years or more (for "two or more credentials")
+THREE_YEAR_LEVELS = frozenset({"bachelors", "two_or_more", "masters", "doctoral"})
+POST_SECONDARY = frozenset({"one_year", "two_year"}) | THREE_YEAR_LEVELS
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (Feb 29 becomes Feb 28 in common years)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Age in whole years on a date."""
+    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return max(years, 0)
+
+
+# --- work experience --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WorkPeriod:
+    """A job clipped to what has happened by the assessment date; ``end`` is exclusive."""
+
+    noc: str
+    teer: int
+    country: str
+    start: dt.date
+    end: dt.date
+    hours_per_week: float
+    paid: bool
+    self_employed: bool
+    during_full_time_study: bool
+    employer: str | None = None
+
+    @property
+    def in_canada(self) -> bool:
+        return self.country == "CA"
+
+    @property
+    def skilled(self) -> bool:
+        return self.teer in SKILLED_TEERS
+
+    @property
+    def full_time_share(self) -> float:
+        return min(self.hours_per_week, FULL_TIME_HOURS) / FULL_TIME_HOURS
+
+
+def work_periods(jobs: Iterable[Job], as_of: dt.date) -> tuple[WorkPeriod, ...]:
+    """Jobs as periods ``[start, end)`` up to ``as_of`` (exclusive); future work is dropped."""
+    out = []
+    for job in jobs:
+        if job.start >= as_of:
+            continue
+        end = as_of if job.end is None else min(job.end + ONE_DAY, as_of)
+        out.append(
+            WorkPeriod(
+                noc=job.noc,
+                teer=int(job.noc[1]),
+                country=job.country,
+                start=job.start,
+                end=end,
+                hours_per_week=job.hours_per_week,
+                paid=job.paid,
+                self_employed=job.self_employed,
+                during_full_time_study=job.during_full_time_study,
+                employer=job.employer,
+            )
+        )
+    return tuple(out)
+
+
+def full_time_days(
+    periods: Sequence[WorkPeriod], window_start: dt.date, window_end: dt.date
+) -> float:
+    """Full-time-equivalent days of work in ``[window_start, window_end)``.
+
+    On any day, the hours of all jobs held that day add up, but never beyond full time.
+    """
+    if not periods:
+        return 0.0
+    if len(periods) == 1:  # the common case, without the sweep
+        p = periods[0]
+        days = (min(p.end, window_end) - max(p.start, window_start)).days
+        return days * p.full_time_share if days > 0 else 0.0
+    events: dict[dt.date, float] = {}
+    for p in periods:
+        start, end = max(p.start, window_start), min(p.end, window_end)
+        if start >= end:
+            continue
+        events[start] = events.get(start, 0.0) + p.hours_per_week
+        events[end] = events.get(end, 0.0) - p.hours_per_week
+    total = 0.0
+    hours = 0.0
+    previous: dt.date | None = None
+    for day in sorted(events):
+        if previous is not None and hours > 1e-9:
+            total += (day - previous).days * min(hours, FULL_TIME_HOURS) / FULL_TIME_HOURS
+        hours += events[day]
+        previous = day
+    return total
+
+
+def whole_years(days: float) -> int:
+    return int(days / DAYS_PER_YEAR + 1e-9)
+
+
+def counts_as_canadian(p: WorkPeriod) -> bool:
+    """Canadian skilled work for the CRS and CEC: paid, not self-employed, not while studying."""
+    return (
+        p.in_canada
+        and p.skilled
+        and p.paid
+        and not p.self_employed
+        and not p.during_full_time_study
+    )
+
+
+def counts_as_foreign(p: WorkPeriod) -> bool:
+    """Skilled paid work outside Canada (full-time study does not exclude it)."""
+    return not p.in_canada and p.skilled and p.paid
+
+
+def experience_years(
+    periods: Sequence[WorkPeriod],
+    as_of: dt.date,
+    window_years: int,
+    keep: Callable[[WorkPeriod], bool],
+) -> int:
+    chosen = [p for p in periods if keep(p)]
+    return whole_years(full_time_days(chosen, add_years(as_of, -window_years), as_of))
+
+
+# --- language ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _convert(test: LanguageTest) -> language.Conversion | None:
+    try:
+        return language.convert(test.test, test.taken_on, test.scores())
+    except NotInForce:  # a test not accepted on the day it was taken (PTE Core before 2024-01-30)
+        return None
+
+
+def valid_conversions(
+    tests: Iterable[LanguageTest], as_of: dt.date, rulebook: RuleBook
+) -> list[language.Conversion]:
+    """Conversions of the tests taken by ``as_of`` and still valid (less than two years old)."""
+    out = []
+    for test in tests:
+        if test.taken_on > as_of or not language.is_valid_on(test.taken_on, as_of, rulebook):
+            continue
+        conv = _convert(test) if rulebook is default_rulebook() else _convert_with(test, rulebook)
+        if conv is not None:
+            out.append(conv)
+    return out
+
+
+def _convert_with(test: LanguageTest, rulebook: RuleBook) -> language.Conversion | None:
+    try:
+        return language.convert(test.test, test.taken_on, test.scores(), rulebook)
+    except NotInForce:
+        return None
+
+
+def best_by_language(
+    conversions: Iterable[language.Conversion], rank: Callable[[tuple[int, ...]], int]
+) -> dict[str, tuple[int, int, int, int]]:
+    """The best result per language ('english', 'french'), ranked by ``rank`` then level."""
+    best: dict[str, tuple[int, int, int, int]] = {}
+    for conv in conversions:
+        current = best.get(conv.language)
+        key = (rank(conv.levels), min(conv.levels), sum(conv.levels))
+        if current is None or key > (rank(current), min(current), sum(current)):
+            best[conv.language] = conv.levels
+    return best
+
+
+# --- education --------------------------------------------------------------------------------
+
+
+def counted_credentials(
+    credentials: Iterable[Credential], as_of: dt.date, eca_years: int
+) -> list[Credential]:
+    """Credentials completed by ``as_of``: Canadian ones, and foreign ones with a valid ECA."""
+    out = []
+    for c in credentials:
+        if c.completed_on is not None and c.completed_on > as_of:
+            continue
+        if not c.canadian:
+            if c.eca is None or c.eca.issued_on > as_of:
+                continue
+            if as_of >= add_years(c.eca.issued_on, eca_years):
+                continue
+        out.append(c)
+    return out
+
+
+def highest_level(credentials: Sequence[Credential]) -> str:
+    """The highest level; two or more post-secondary credentials, one of three years or more,
+    rank as ``two_or_more`` when that is higher than either alone."""
+    if not credentials:
+        return "less_than_secondary"
+    level = max((c.level for c in credentials), key=EDUCATION_RANK.__getitem__)
+    post = [c for c in credentials if c.level in POST_SECONDARY]
+    if (
+        len(post) >= 2
+        and any(c.level in THREE_YEAR_LEVELS for c in post)
+        and EDUCATION_RANK["two_or_more"] > EDUCATION_RANK[level]
+    ):
+        return "two_or_more"
+    return level
+
+
+def canadian_education_level(credentials: Sequence[Credential]) -> str | None:
+    """The highest Canadian post-secondary credential that earns Canadian-education points
+    (MI s. 30: full-time study of at least eight months, in Canada), or None."""
+    eligible = [
+        c
+        for c in credentials
+        if c.canadian
+        and c.level in POST_SECONDARY
+        and c.full_time is not False
+        and (c.months_in_canada is None or c.months_in_canada >= 8)
+    ]
+    if not eligible:
+        return None
+    return max((c.level for c in eligible), key=EDUCATION_RANK.__getitem__)
+
+
+# --- the facts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    """What the rules need to know about one person (principal applicant or spouse)."""
+
+    age: int | None
+    education: str
+    canadian_education: str | None
+    first_language: str | None
+    first_levels: tuple[int, int, int, int] | None
+    second_levels: tuple[int, int, int, int] | None
+    english_levels: tuple[int, int, int, int] | None
+    french_levels: tuple[int, int, int, int] | None
+    canadian_work_years: int
+    foreign_work_years: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobOfferFacts:
+    noc: str
+    teer: int
+    major_group: str
+    lmia: bool
+    lmia_exempt: bool
+    full_time: bool
+    duration_months: int
+    non_seasonal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything the CRS reads, as of one date."""
+
+    as_of: dt.date
+    with_spouse: bool
+    principal: PersonFacts
+    spouse: PersonFacts | None
+    certificate_of_qualification: bool
+    provincial_nomination: bool
+    job_offer: JobOfferFacts | None
+    sibling_in_canada: bool
+
+
+def _levels_points(rulebook: RuleBook, as_of: dt.date) -> Callable[[tuple[int, ...]], int]:
+    """Rank language results by their first-official-language CRS points (single table)."""
+    table = (
+        rulebook["crs.core.first_language"].get(as_of)
+        or rulebook["crs.core.first_language"].versions[0].value
+    )
+    per_level = table["single"]
+    top = max(per_level)
+
+    def points(levels: tuple[int, ...]) -> int:
+        return sum(per_level.get(min(level, top), 0) for level in levels)
+
+    return points
+
+
+def person_facts(
+    *,
+    birth: dt.date | None,
+    education: Sequence[Credential],
+    tests: Sequence[LanguageTest],
+    jobs: Sequence[Job],
+    declared_first: str | None,
+    as_of: dt.date,
+    rulebook: RuleBook,
+) -> PersonFacts:
+    eca_years = rulebook["programs.eca_validity"].at(as_of)["years"]
+    credentials = counted_credentials(education, as_of, eca_years)
+    rank = _levels_points(rulebook, as_of)
+    best = best_by_language(valid_conversions(tests, as_of, rulebook), rank)
+    english, french = best.get("english"), best.get("french")
+    if declared_first is not None:
+        first = declared_first
+    elif english is None and french is None:
+        first = None
+    elif french is None or (english is not None and rank(english) >= rank(french)):
+        first = "english"
+    else:
+        first = "french"
+    if first == "english":
+        first_levels, second_levels = english, french
+    elif first == "french":
+        first_levels, second_levels = french, english
+    else:
+        first_levels = second_levels = None
+    periods = work_periods(jobs, as_of)
+    return PersonFacts(
+        age=age_on(birth, as_of) if birth is not None else None,
+        education=highest_level(credentials),
+        canadian_education=canadian_education_level(credentials),
+        first_language=first,
+        first_levels=first_levels,
+        second_levels=second_levels,
+        english_levels=english,
+        french_levels=french,
+        canadian_work_years=experience_years(periods, as_of, 10, counts_as_canadian),
+        foreign_work_years=experience_years(periods, as_of, 10, counts_as_foreign),
+    )
+
+
+def scored_with_spouse(profile: Profile) -> bool:
+    """The "with spouse" tables apply only to an accompanying spouse who is not a Canadian
+    citizen or permanent resident (MI s. 1, definitions; CRS criteria page)."""
+    spouse = profile.spouse
+    return (
+        spouse is not None
+        and profile.marital_status in PARTNERED
+        and spouse.accompanying
+        and not spouse.canadian_citizen_or_pr
+    )
+
+
+def spouse_facts(spouse: Spouse, as_of: dt.date, rulebook: RuleBook) -> PersonFacts:
+    return person_facts(
+        birth=spouse.date_of_birth,
+        education=spouse.education,
+        tests=spouse.language_tests,
+        jobs=spouse.work_history,
+        declared_first=None,
+        as_of=as_of,
+        rulebook=rulebook,
+    )
+
+
+def derive(profile: Profile, as_of: dt.date, rulebook: RuleBook | None = None) -> Facts:
+    """Every fact the CRS needs, as of ``as_of``."""
+    rulebook = rulebook or default_rulebook()
+    with_spouse = scored_with_spouse(profile)
+    principal = person_facts(
+        birth=profile.date_of_birth,
+        education=profile.education,
+        tests=profile.language_tests,
+        jobs=profile.work_history,
+        declared_first=profile.first_official_language,
+        as_of=as_of,
+        rulebook=rulebook,
+    )
+    spouse = (
+        spouse_facts(profile.spouse, as_of, rulebook)
+        if with_spouse and profile.spouse is not None
+        else None
+    )
+    offer = profile.job_offer
+    nomination = profile.provincial_nomination
+    return Facts(
+        as_of=as_of,
+        with_spouse=with_spouse,
+        principal=principal,
+        spouse=spouse,
+        certificate_of_qualification=profile.certificate_of_qualification is not None
+        and (
+            profile.certificate_of_qualification.issued_on is None
+            or profile.certificate_of_qualification.issued_on <= as_of
+        ),
+        provincial_nomination=nomination is not None and nomination.nominated_on <= as_of,
+        job_offer=JobOfferFacts(
+            noc=offer.noc,
+            teer=int(offer.noc[1]),
+            major_group=offer.noc[:2],
+            lmia=offer.lmia,
+            lmia_exempt=offer.lmia_exempt,
+            full_time=offer.full_time,
+            duration_months=offer.duration_months,
+            non_seasonal=offer.non_seasonal,
+        )
+        if offer is not None
+        else None,
+        sibling_in_canada=profile.sibling_in_canada,
+    )

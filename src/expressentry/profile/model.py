@@ -1,0 +1,301 @@
+"""The Express Entry profile: the exchange format of ``shared/spec/profile-format.md`` (version 1).
+
+Every field of the format is accepted; unknown fields are rejected by name so that a typo is never
+silently ignored. Values that cannot be true (an IELTS band of 9.5, a work period that ends before
+it starts, a NOC code that is not in NOC 2021, a birth date in the future) are rejected with the
+field path and the rule that was broken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from expressentry.rules import language, noc
+
+EducationLevel = Literal[
+    "less_than_secondary",
+    "secondary",
+    "one_year",
+    "two_year",
+    "bachelors",
+    "two_or_more",
+    "masters",
+    "doctoral",
+]
+#: education levels from lowest to highest, as the CRS ranks them
+EDUCATION_ORDER: tuple[str, ...] = EducationLevel.__args__  # type: ignore[attr-defined]
+EDUCATION_RANK = {level: i for i, level in enumerate(EDUCATION_ORDER)}
+
+MaritalStatus = Literal[
+    "single", "married", "common_law", "divorced", "separated", "widowed", "annulled"
+]
+PARTNERED = frozenset({"married", "common_law"})
+LanguageTestName = Literal[
+    "ielts_general", "celpip_general", "pte_core", "tef_canada", "tcf_canada"
+]
+OfficialLanguage = Literal["english", "french"]
+
+PROVINCES = frozenset(
+    {"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT", "CA"}
+)
+
+
+def _noc_code(value: str) -> str:
+    if not (len(value) == 5 and value.isdigit()):
+        raise ValueError(f"{value!r} is not a NOC 2021 code (five digits, e.g. '21231')")
+    if not noc.is_valid(value):
+        raise ValueError(f"{value!r} is not a unit group of NOC 2021")
+    return value
+
+
+def _country(value: str) -> str:
+    if not (len(value) == 2 and value.isalpha() and value.isupper()):
+        raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code (e.g. 'CA', 'IN')")
+    return value
+
+
+def _province(value: str) -> str:
+    if value not in PROVINCES:
+        raise ValueError(f"{value!r} is not a Canadian province or territory code (e.g. 'ON')")
+    return value
+
+
+def _not_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError(f"{value.isoformat()} is in the future")
+    return value
+
+
+NocCode = Annotated[str, AfterValidator(_noc_code)]
+Country = Annotated[str, AfterValidator(_country)]
+Province = Annotated[str, AfterValidator(_province)]
+PastDate = Annotated[dt.date, AfterValidator(_not_future)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class ECA(_Strict):
+    """Educational credential assessment for immigration purposes (valid five years)."""
+
+    issued_on: PastDate
+    organization: str | None = None
+
+
+class Credential(_Strict):
+    level: EducationLevel
+    country: Country
+    completed_on: dt.date | None = None
+    eca: ECA | None = None
+    full_time: bool | None = None
+    months_in_canada: int | None = Field(default=None, ge=0, le=600)
+
+    @property
+    def canadian(self) -> bool:
+        return self.country == "CA"
+
+
+class LanguageTest(_Strict):
+    test: LanguageTestName
+    taken_on: PastDate
+    listening: float
+    reading: float
+    writing: float
+    speaking: float
+
+    @model_validator(mode="after")
+    def _on_scale(self) -> LanguageTest:
+        scores = self.scores()
+        problems = language.check_scores(self.test, self.taken_on, scores)
+        if problems:
+            # report every off-scale ability, each under its own field name
+            raise ValueError("; ".join(f"{ability}: {message}" for ability, message in problems))
+        return self
+
+    def scores(self) -> dict[str, float]:
+        return {
+            "listening": self.listening,
+            "reading": self.reading,
+            "writing": self.writing,
+            "speaking": self.speaking,
+        }
+
+
+class Job(_Strict):
+    """A period of work in one occupation. ``end`` is inclusive; ``None`` means ongoing."""
+
+    noc: NocCode
+    country: Country
+    start: dt.date
+    end: dt.date | None = None
+    hours_per_week: float = Field(gt=0, le=168)
+    paid: bool = True
+    self_employed: bool = False
+    during_full_time_study: bool = False
+    employer: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Job:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
+        return self
+
+
+class CertificateOfQualification(_Strict):
+    noc: NocCode
+    issued_by: Province
+    issued_on: dt.date | None = None
+
+
+class JobOffer(_Strict):
+    noc: NocCode
+    lmia: bool = False
+    #: an LMIA-exempt offer that qualifies as arranged employment (MI 2016-1, from 2016-11-19)
+    lmia_exempt: bool = False
+    full_time: bool = True
+    duration_months: int = Field(default=12, ge=0, le=1200)
+    employer: str | None = None
+    non_seasonal: bool = True
+
+
+class ProvincialNomination(_Strict):
+    province: Province
+    nominated_on: dt.date
+
+
+class Spouse(_Strict):
+    accompanying: bool = True
+    canadian_citizen_or_pr: bool = False
+    date_of_birth: PastDate | None = None
+    education: tuple[Credential, ...] = ()
+    language_tests: tuple[LanguageTest, ...] = ()
+    work_history: tuple[Job, ...] = ()
+    studied_in_canada: bool = False
+
+
+class Profile(_Strict):
+    """An Express Entry profile in the exchange format (version 1)."""
+
+    profile_id: str | None = Field(default=None, max_length=200)
+    submitted_at: AwareDatetime | None = None
+    date_of_birth: PastDate
+    marital_status: MaritalStatus = "single"
+    spouse: Spouse | None = None
+    education: tuple[Credential, ...] = ()
+    first_official_language: OfficialLanguage | None = None
+    language_tests: tuple[LanguageTest, ...] = ()
+    work_history: tuple[Job, ...] = ()
+    certificate_of_qualification: CertificateOfQualification | None = None
+    job_offer: JobOffer | None = None
+    provincial_nomination: ProvincialNomination | None = None
+    sibling_in_canada: bool = False
+    relative_in_canada: bool = False
+    studied_in_canada: bool = False
+    settlement_funds_cad: float | None = Field(default=None, ge=0)
+    family_size: int | None = Field(default=None, ge=1, le=50)
+    authorized_to_work_in_canada: bool = False
+    intends_to_live_in_quebec: bool = False
+
+    @model_validator(mode="after")
+    def _spouse_matches_status(self) -> Profile:
+        if self.spouse is not None and self.marital_status not in PARTNERED:
+            raise ValueError(
+                f"spouse: a spouse or common-law partner is given but marital_status is "
+                f"{self.marital_status!r}; only 'married' or 'common_law' may have one"
+            )
+        if self.family_size is not None:
+            minimum = 2 if self.spouse is not None else 1
+            if self.family_size < minimum:
+                raise ValueError(
+                    f"family_size: {self.family_size} is smaller than the applicant and "
+                    f"spouse ({minimum})"
+                )
+        return self
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be accepted. ``problems`` lists (field path, reason) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]], source: str | None = None) -> None:
+        self.problems = problems
+        self.source = source
+        where = f"{source}: " if source else ""
+        lines = [f"{where}{path or '(profile)'}: {reason}" for path, reason in problems]
+        super().__init__("\n".join(lines))
+
+
+def _path(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_SPECIAL_MESSAGES = {
+    "extra_forbidden": "unknown field (not part of the profile format)",
+    "missing": "this field is required",
+}
+
+
+def problems_from(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field path, reason) pairs for a pydantic validation error, in a person's words."""
+    problems: list[tuple[str, str]] = []
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        reason = _SPECIAL_MESSAGES.get(err["type"], err["msg"])
+        reason = reason.removeprefix("Value error, ")
+        # a model-level rule names its own field first ("spouse: ..."): move it into the path
+        if err["type"] == "value_error" and ": " in reason:
+            head, rest = reason.split(": ", 1)
+            if head.replace("_", "").isalpha() and head.islower():
+                if ";" in rest and head in language.ABILITIES:
+                    for piece in reason.split("; "):
+                        field, msg = piece.split(": ", 1)
+                        problems.append((_path([*loc, field]), msg))
+                    continue
+                loc.append(head)
+                reason = rest
+        problems.append((_path(loc), reason))
+    return problems
+
+
+def parse_profile(data: str | bytes | dict[str, Any], source: str | None = None) -> Profile:
+    """Load a profile from JSON text or a decoded mapping; raise ProfileError on bad input."""
+    try:
+        if isinstance(data, dict):
+            return Profile.model_validate(data)
+        return Profile.model_validate_json(data)
+    except ValidationError as exc:
+        raise ProfileError(problems_from(exc), source) from None
+
+
+def load_profile(path: str, text: str | None = None) -> Profile:
+    """Parse a profile file's text (``text``) or read it from ``path``."""
+    if text is None:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(
+            [("(file)", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")],
+            path,
+        ) from None
+    return parse_profile(text, path)
