@@ -311,19 +311,27 @@ class Facts:
     sibling_in_canada: bool
 
 
-def _levels_points(rulebook: RuleBook, as_of: dt.date) -> Callable[[tuple[int, ...]], int]:
-    """Rank language results by their first-official-language CRS points (single table)."""
-    table = (
-        rulebook["crs.core.first_language"].get(as_of)
-        or rulebook["crs.core.first_language"].versions[0].value
-    )
-    per_level = table["single"]
-    top = max(per_level)
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """Rule values facts depend on, resolved once per rule book and date."""
 
-    def points(levels: tuple[int, ...]) -> int:
-        return sum(per_level.get(min(level, top), 0) for level in levels)
+    eca_years: int
+    rank: Callable[[tuple[int, ...]], int]
 
-    return points
+
+@lru_cache(maxsize=512)
+def _settings(rulebook: RuleBook, as_of: dt.date) -> _Settings:
+    # rank language results by their first-official-language CRS points (single table)
+    table = rulebook["crs.core.first_language"]
+    per_level = table.get(as_of) or table.versions[0].value
+    single = per_level["single"]
+    top = max(single)
+    by_level = tuple(single.get(min(level, top), 0) for level in range(13))
+
+    def rank(levels: tuple[int, ...]) -> int:
+        return sum(by_level[min(level, 12)] for level in levels)
+
+    return _Settings(eca_years=rulebook["programs.eca_validity"].at(as_of)["years"], rank=rank)
 
 
 def person_facts(
@@ -336,9 +344,9 @@ def person_facts(
     as_of: dt.date,
     rulebook: RuleBook,
 ) -> PersonFacts:
-    eca_years = rulebook["programs.eca_validity"].at(as_of)["years"]
-    credentials = counted_credentials(education, as_of, eca_years)
-    rank = _levels_points(rulebook, as_of)
+    settings = _settings(rulebook, as_of)
+    credentials = counted_credentials(education, as_of, settings.eca_years)
+    rank = settings.rank
     best = best_by_language(valid_conversions(tests, as_of, rulebook), rank)
     english, french = best.get("english"), best.get("french")
     if declared_first is not None:

@@ -129,13 +129,35 @@ def _line_of(node_map: dict[int, int], index: int) -> str:
     return f" (line {line})" if line else ""
 
 
-def _version_lines(text: str) -> dict[int, int]:
+def duplicate_keys(node: yaml.Node | None) -> list[tuple[str, int]]:
+    """(key, line) of every key that appears twice in one mapping (PyYAML keeps the last)."""
+    found: list[tuple[str, int]] = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                if key.value in seen:
+                    found.append((str(key.value), key.start_mark.line + 1))
+                seen.add(key.value)
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return found
+
+
+def _version_lines(text: str, where: str = "") -> dict[int, int]:
     """Line numbers (1-based) of each item of the top-level ``versions`` list."""
     lines: dict[int, int] = {}
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return lines
+    duplicates = duplicate_keys(root)
+    if duplicates:
+        key, line = duplicates[0]
+        raise RuleDataError(f"{where}: key {key!r} appears twice in one mapping (line {line})")
     if not isinstance(root, yaml.MappingNode):
         return lines
     for key, val in root.value:
@@ -165,7 +187,7 @@ def parse_table(text: str, name: str, source: Path | None = None) -> Table:
     raw_versions = doc["versions"]
     if not isinstance(raw_versions, list) or not raw_versions:
         raise RuleDataError(f"{where}: 'versions' must be a non-empty list")
-    lines = _version_lines(text)
+    lines = _version_lines(text, where)
     versions: list[Version] = []
     for i, raw in enumerate(raw_versions):
         at = f"{where}: versions[{i}]{_line_of(lines, i)}"

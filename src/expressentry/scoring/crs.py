@@ -49,14 +49,28 @@ def tables_at(rulebook: RuleBook, on: dt.date) -> Tables:
 _MISSING = object()
 
 
+_STEPS: dict[int, tuple[dict[int, int], tuple[int, ...]]] = {}
+
+
 def step(table: dict[int, int], level: int) -> int:
-    """Points for the highest row whose threshold ``level`` reaches (0 below the first row)."""
-    best = 0
-    best_key = -1
-    for key, points in table.items():
-        if best_key < key <= level:
-            best, best_key = points, key
-    return best
+    """Points for the highest row whose threshold ``level`` reaches (0 below the first row).
+
+    The table is compiled once into an array indexed by level (the CRS is scored many times
+    per table), and the array is kept with the table it came from.
+    """
+    entry = _STEPS.get(id(table))
+    if entry is None or entry[0] is not table:
+        top = max(table)
+        points, row = [], 0
+        for i in range(top + 1):
+            row = table.get(i, row)
+            points.append(row)
+        entry = (table, tuple(points))
+        _STEPS[id(table)] = entry
+    arr = entry[1]
+    if level < 0:
+        return 0
+    return arr[level] if level < len(arr) else arr[-1]
 
 
 def _column(facts: Facts) -> str:
