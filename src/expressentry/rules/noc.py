@@ -66,21 +66,21 @@ def teer(code: str) -> int:
     return int(code[1])
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def search(text: str, limit: int | None = None) -> list[UnitGroup]:
     """Unit groups whose code starts with ``text`` or whose title contains every word of it."""
-    query = _fold(text.strip())
+    query = fold(text.strip())
     if not query:
         return []
     words = query.split()
     hits = [
         g
         for g in unit_groups().values()
-        if g.code.startswith(query) or all(w in _fold(g.title) for w in words)
+        if g.code.startswith(query) or all(w in fold(g.title) for w in words)
     ]
     hits.sort(key=lambda g: g.code)
     return hits[:limit] if limit else hits
