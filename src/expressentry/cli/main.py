@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 # the CLI loads no pydantic plugins; skipping their discovery saves a scan of installed packages
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-import typer  # noqa: E402
+import typer
 
 if TYPE_CHECKING:
     from expressentry.profile.model import Profile
@@ -245,9 +245,133 @@ def example(
     typer.echo(path.read_text(encoding="utf-8").rstrip())
 
 
+def _add_pool_commands() -> None:
+    from expressentry.cli.pool_commands import application_app, ita_app, pool_app, round_app
+
+    app.add_typer(pool_app, name="pool")
+    app.add_typer(round_app, name="round")
+    app.add_typer(ita_app, name="ita")
+    app.add_typer(application_app, name="application")
+
+
 def run() -> None:
     """Entry point of the ``expressentry`` console script."""
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive
         sys.exit(130)
+
+
+@app.command()
+def eligibility(file: FileArg, as_of: AsOf = None, as_json: AsJson = False) -> None:
+    """Program eligibility (FSW, CEC, FST) and every category in force, with the reasons."""
+    on = _parse_date(as_of)
+    from expressentry.eligibility.assess import assess
+
+    def handle(label: str, profile: Profile) -> None:
+        result = assess(profile, on)
+        if as_json:
+            typer.echo(json.dumps(result.document()))
+        else:
+            from expressentry.cli.render import print_eligibility
+
+            print_eligibility(label, profile, result)
+
+    _run_each(file, handle)
+
+
+categories_app = typer.Typer(help="Categories for category-based rounds, as the Minister set them.")
+app.add_typer(categories_app, name="categories")
+noc_app = typer.Typer(help="The National Occupational Classification (NOC) 2021.")
+app.add_typer(noc_app, name="noc")
+
+
+@categories_app.command("list")
+def categories_list(
+    as_of: AsOf = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all", help="Every version of every category, in force or not.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """The categories in force on a date (default: today)."""
+    on = _parse_date(as_of)
+    from expressentry.rules.categories import default_categories
+
+    book = default_categories()
+    versions = list(book) if all_versions else book.in_force(on)
+    if as_json:
+        for v in versions:
+            typer.echo(json.dumps(_category_summary(v)))
+        return
+    from expressentry.cli.render import print_categories
+
+    print_categories(versions, None if all_versions else on)
+
+
+def _category_summary(v: Any) -> dict[str, Any]:
+    from expressentry.eligibility.categories import describe
+
+    return {
+        "slug": v.slug,
+        "official_name": v.official_name,
+        "year": v.year,
+        "effective_from": v.effective_from.isoformat(),
+        "effective_to": v.effective_to.isoformat() if v.effective_to else None,
+        "instruction_label": v.instruction_label,
+        "priority": v.priority,
+        "criteria": [describe(c) for c in v.criteria],
+        "occupations": len(v.occupations()),
+    }
+
+
+@categories_app.command("show")
+def categories_show(
+    slug: Annotated[str, typer.Argument(help="The category's slug, e.g. stem.")],
+    as_of: AsOf = None,
+    filter_text: Annotated[
+        str | None, typer.Option("--filter", help="Show only occupations matching this text.")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """A category's rules and its occupation table (occupation, 2021 NOC code, TEER)."""
+    on = _parse_date(as_of)
+    from expressentry.rules.categories import default_categories, occupation_table
+
+    book = default_categories()
+    if slug not in book.slugs():
+        _fail(f"no category {slug!r}; known categories: {', '.join(book.slugs())}")
+    try:
+        version = book.version_at(slug, on)
+    except LookupError as exc:
+        _fail(str(exc))
+    rows = occupation_table(version, filter_text)
+    if as_json:
+        doc = _category_summary(version)
+        doc["occupations"] = [{"occupation": o.title, "noc": o.code, "teer": o.teer} for o in rows]
+        typer.echo(json.dumps(doc))
+        return
+    from expressentry.cli.render import print_category
+
+    print_category(version, rows, filter_text)
+
+
+@noc_app.command("search")
+def noc_search(
+    text: Annotated[str, typer.Argument(help="Words of the title, or the start of a code.")],
+    as_json: AsJson = False,
+) -> None:
+    """Find NOC 2021 unit groups by title or code."""
+    from expressentry.rules import noc
+
+    hits = noc.search(text)
+    if as_json:
+        for g in hits:
+            typer.echo(json.dumps({"noc": g.code, "title": g.title, "teer": g.teer}))
+        return
+    from expressentry.cli.render import print_noc
+
+    print_noc(text, hits)
+
+
+_add_pool_commands()

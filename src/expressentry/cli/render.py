@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from expressentry.eligibility.assess import Eligibility
     from expressentry.profile.model import Profile
+    from expressentry.rounds.service import RoundResult
+    from expressentry.rules.categories import CategoryVersion, Occupation
+    from expressentry.rules.noc import UnitGroup
     from expressentry.scoring.crs import Score
     from expressentry.scoring.whatif import Suggestion, WhatIf
 
@@ -44,33 +49,30 @@ def print_score(label: str, profile: Profile, score: Score, *, explain: bool = F
     table = Table(
         title=f"CRS score for {who} as of {score.as_of.isoformat()}",
         caption=f"Rules: {score.rules_version}",
-        show_lines=False,
     )
     table.add_column("Factor")
     table.add_column("Points", justify="right")
     table.add_column("Based on")
-    if explain:
-        table.add_column("Rule (in force since) and reference", overflow="fold")
     lines = explain_score(score)
     current = None
     for line in lines:
         if line.block != current:
             current = line.block
             block = getattr(score, line.block)
-            row = [f"[bold]{BLOCK_TITLES[line.block]}[/bold]", f"[bold]{block['total']}[/bold]", ""]
-            if explain:
-                row.append("")
-            table.add_row(*row)
-        row = [f"  {FACTOR_TITLES.get(line.factor, line.factor)}", str(line.points), line.fact]
-        if explain:
-            row.append(f"{line.rule} ({line.since or '-'}): {line.reference or ''}")
-        table.add_row(*row)
+            table.add_row(
+                f"[bold]{BLOCK_TITLES[line.block]}[/bold]", f"[bold]{block['total']}[/bold]", ""
+            )
+        table.add_row(
+            f"  {FACTOR_TITLES.get(line.factor, line.factor)}", str(line.points), line.fact
+        )
     table.add_section()
-    final = ["[bold]Total[/bold]", f"[bold]{score.total}[/bold]", "out of 1,200"]
-    if explain:
-        final.append("")
-    table.add_row(*final)
+    table.add_row("[bold]Total[/bold]", f"[bold]{score.total}[/bold]", "out of 1,200")
     console.print(table)
+    if explain:
+        console.print("[bold]Rules applied[/bold] (table, in force since, reference):")
+        for line in lines:
+            if line.rule:
+                console.print(f"  {line.rule} ({line.since or '-'}): {line.reference or ''}")
 
 
 def print_what_if(label: str, result: WhatIf) -> None:
@@ -108,3 +110,166 @@ def print_improve(label: str, base: Score, suggestions: list[Suggestion]) -> Non
             str(i), s.description, f"+{s.gain}", str(s.new_total), f"--what-if '{s.change}'"
         )
     console.print(table)
+
+
+def print_eligibility(label: str, profile: Profile, result: Eligibility) -> None:
+    who = profile.profile_id or label
+    verdict = (
+        "[green]can enter the Express Entry pool[/green]"
+        if result.express_entry_eligible
+        else "[red]cannot enter the Express Entry pool[/red]"
+    )
+    console.print(f"[bold]{who}[/bold] as of {result.as_of.isoformat()}: {verdict}")
+    table = Table(title="Programs")
+    table.add_column("Program")
+    table.add_column("Eligible")
+    table.add_column("Reasons", overflow="fold")
+    names = {
+        "fsw": "Federal Skilled Worker",
+        "cec": "Canadian Experience Class",
+        "fst": "Federal Skilled Trades",
+    }
+    for key, doc in result.programs.document().items():
+        name = names.get(key, key)
+        if "points" in doc:
+            name += f" (grid: {doc['points']}/100)"
+        table.add_row(name, _yes(doc["eligible"]), "\n".join(doc["reasons"]))
+    console.print(table)
+    table = Table(title=f"Categories in force on {result.as_of.isoformat()}")
+    table.add_column("Category")
+    table.add_column("Eligible")
+    table.add_column("Why", overflow="fold")
+    for c in result.categories:
+        detail = (
+            "; ".join(o.detail for o in c.outcomes if o.detail)
+            if c.eligible
+            else "\n".join(c.reasons)
+        )
+        table.add_row(f"{c.name} ({c.year})", _yes(c.eligible), detail)
+    console.print(table)
+
+
+def _yes(value: bool) -> str:
+    return "[green]yes[/green]" if value else "[red]no[/red]"
+
+
+def print_categories(versions: list[CategoryVersion], on: dt.date | None) -> None:
+    title = f"Categories in force on {on.isoformat()}" if on else "Every category version"
+    table = Table(title=title, caption="Rules and occupations: expressentry categories show SLUG")
+    table.add_column("Slug", overflow="fold", ratio=3)
+    table.add_column("Category", ratio=4, min_width=20)
+    table.add_column("In force", ratio=2, min_width=12)
+    table.add_column("Occupations", justify="right", min_width=5)
+    for v in versions:
+        table.add_row(
+            v.slug,
+            f"{v.official_name} ({v.year})" + (" [bold]priority[/bold]" if v.priority else ""),
+            f"{v.effective_from.isoformat()} to "
+            + (v.effective_to.isoformat() if v.effective_to else "now"),
+            str(len(v.occupations())) if v.occupations() else "-",
+        )
+    console.print(table)
+
+
+def print_category(
+    version: CategoryVersion, rows: list[Occupation], filter_text: str | None
+) -> None:
+    from expressentry.eligibility.categories import describe
+
+    console.print(
+        f"[bold]{version.official_name}[/bold] ({version.year}), in force {version.period()}"
+    )
+    if version.instruction_label:
+        console.print(f"Rounds: {version.instruction_label}")
+    console.print("To be eligible, you must have:")
+    for c in version.criteria:
+        console.print(f"  • {describe(c)}")
+    console.print(f"Reference: {version.reference}")
+    total = len(version.occupations())
+    if not total:
+        return
+    table = Table(title="Eligible occupations")
+    table.add_column("Occupation")
+    table.add_column("2021 NOC code")
+    table.add_column("TEER", justify="right")
+    for o in rows:
+        table.add_row(o.title, o.code, str(o.teer))
+    console.print(table)
+    shown = f"Showing {len(rows)} of {total} entries" if filter_text else f"{total} entries"
+    if filter_text:
+        shown += f" (filtered by {filter_text!r})"
+    console.print(shown)
+
+
+def print_noc(text: str, hits: list[UnitGroup]) -> None:
+    if not hits:
+        console.print(f"No NOC 2021 unit group matches {text!r}.")
+        return
+    table = Table(title=f"NOC 2021 unit groups matching {text!r}")
+    table.add_column("NOC code")
+    table.add_column("Title")
+    table.add_column("TEER", justify="right")
+    for g in hits:
+        table.add_row(g.code, g.title, str(g.teer))
+    console.print(table)
+
+
+def print_rows(title: str, rows: list[dict[str, object]]) -> None:
+    if not rows:
+        console.print(f"{title}: none.")
+        return
+    table = Table(title=title)
+    for key in rows[0]:
+        table.add_column(key.replace("_", " "))
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    console.print(table)
+
+
+def print_stats(doc: dict[str, object]) -> None:
+    console.print(f"[bold]{doc['in_pool']}[/bold] profiles in the pool")
+    print_rows(
+        "Profiles by status", [{"status": k, "profiles": v} for k, v in doc["by_status"].items()]
+    )  # type: ignore[attr-defined]
+    print_rows(
+        "CRS score distribution (IRCC bands)",
+        [{"CRS score range": k, "candidates": v} for k, v in doc["distribution"].items()],  # type: ignore[attr-defined]
+    )
+    print_rows(
+        "Eligible in the pool, per category version",
+        [{"category": k, "candidates": v} for k, v in doc["eligible_by_category"].items()],  # type: ignore[attr-defined]
+    )
+
+
+def print_round(result: RoundResult, *, preview: bool) -> None:
+    what = "Preview of round" if preview else "Round"
+    kind = (
+        result.round_type
+        + (f": {result.program}" if result.program else "")
+        + (f": {result.category} ({result.category_year})" if result.category else "")
+    )
+    note = " (already held; nothing changed)" if result.already_run else ""
+    console.print(
+        f"[bold]{what} {result.round_id}[/bold] — {kind}, {result.held_at.isoformat()}{note}"
+    )
+    record = result.record()
+    for key in ("invitations", "lowest_crs", "tie_break", "rank_needed", "eligible", "pool_size"):
+        console.print(f"  {key.replace('_', ' ')}: {record[key]}")
+    print_rows(
+        "Pool distribution at the round",
+        [{"CRS score range": k, "candidates": v} for k, v in result.distribution.items()],
+    )
+    shown = result.invited[:20]
+    print_rows(
+        f"Invited (first {len(shown)} of {len(result.invited)})",
+        [
+            {
+                "rank": i.rank,
+                "profile": i.profile_id,
+                "CRS": i.crs,
+                "program": i.program,
+                "submitted": i.submitted_at.isoformat(),
+            }
+            for i in shown
+        ],
+    )

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from expressentry.profile.model import (
     EDUCATION_RANK,
@@ -56,9 +57,11 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 # --- work experience --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class WorkPeriod:
-    """A job clipped to what has happened by the assessment date; ``end`` is exclusive."""
+class WorkPeriod(NamedTuple):
+    """A job clipped to what has happened by the assessment date; ``end`` is exclusive.
+
+    A named tuple rather than a dataclass: many are made per assessment, and they are cheap.
+    """
 
     noc: str
     teer: int
@@ -93,16 +96,16 @@ def work_periods(jobs: Iterable[Job], as_of: dt.date) -> tuple[WorkPeriod, ...]:
         end = as_of if job.end is None else min(job.end + ONE_DAY, as_of)
         out.append(
             WorkPeriod(
-                noc=job.noc,
-                teer=int(job.noc[1]),
-                country=job.country,
-                start=job.start,
-                end=end,
-                hours_per_week=job.hours_per_week,
-                paid=job.paid,
-                self_employed=job.self_employed,
-                during_full_time_study=job.during_full_time_study,
-                employer=job.employer,
+                job.noc,
+                int(job.noc[1]),
+                job.country,
+                job.start,
+                end,
+                job.hours_per_week,
+                job.paid,
+                job.self_employed,
+                job.during_full_time_study,
+                job.employer,
             )
         )
     return tuple(out)

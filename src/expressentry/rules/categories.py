@@ -254,6 +254,10 @@ class OccupationList:
 
     occupations: tuple[Occupation, ...]
     file: str | None = None  # None: listed inline in the category file
+    _codes: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_codes", frozenset(o.code for o in self.occupations))
 
     def __iter__(self) -> Iterator[Occupation]:
         return iter(self.occupations)
@@ -262,7 +266,7 @@ class OccupationList:
         return len(self.occupations)
 
     def codes(self) -> frozenset[str]:
-        return frozenset(o.code for o in self.occupations)
+        return self._codes
 
 
 def _checked_occupation(
@@ -577,7 +581,7 @@ def parse_version(path: Path, data_dir: Path | None = None) -> CategoryVersion:
     start, end = typed("effective_from", dt.date), typed("effective_to", dt.date | None)
     if end is not None and end < start:
         raise at("effective_to").error(f"effective_to {end} is before effective_from {start}")
-    notes = data.get("notes", ())
+    notes = data.get("notes", [])
     if isinstance(notes, str):
         notes = [notes]
     notes = _list(notes, "notes", at("notes"))

@@ -17,6 +17,7 @@ formula registered with the date it took effect (see ``expressentry.rules.formul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -47,6 +48,14 @@ def tables_at(rulebook: RuleBook, on: dt.date) -> Tables:
 
 
 _MISSING = object()
+
+BLOCKS = ("crs.core", "crs.spouse", "crs.transferability", "crs.additional")
+
+
+@lru_cache(maxsize=512)
+def rules_at(rulebook: RuleBook, on: dt.date) -> tuple[Tables, tuple[Callable[..., Block], ...]]:
+    """The tables and the four block formulas in force on ``on``."""
+    return tables_at(rulebook, on), tuple(formulas.at(name, on) for name in BLOCKS)
 
 
 _STEPS: dict[int, tuple[dict[int, int], tuple[int, ...]]] = {}
@@ -318,11 +327,8 @@ def score_facts(facts: Facts, rulebook: RuleBook | None = None) -> Score:
         raise BeforeExpressEntry(
             f"as_of {on.isoformat()}: the CRS began with Express Entry on 2015-01-01"
         )
-    t = tables_at(rulebook, on)
-    a = formulas.at("crs.core", on)(facts, t)
-    b = formulas.at("crs.spouse", on)(facts, t)
-    c = formulas.at("crs.transferability", on)(facts, t)
-    d = formulas.at("crs.additional", on)(facts, t)
+    t, blocks = rules_at(rulebook, on)
+    a, b, c, d = (formula(facts, t) for formula in blocks)
     return Score(
         as_of=on,
         total=a["total"] + b["total"] + c["total"] + d["total"],
