@@ -1,0 +1,114 @@
+"""What the pool stores about a profile: its CRS, programs, categories and expiry, as of a date.
+
+One function computes it for every path into the pool (submit, update, import, rescoring), so
+the stored facts never disagree with ``expressentry score`` and ``expressentry eligibility``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from expressentry.eligibility.categories import assess_categories, context
+from expressentry.eligibility.programs import assess_programs
+from expressentry.pool.schema import PROGRAM_BITS
+from expressentry.profile.facts import add_years, derive
+from expressentry.profile.model import Profile
+from expressentry.rules import language
+from expressentry.rules.categories import CategoryBook, default_categories
+from expressentry.rules.tables import RuleBook, default_rulebook
+from expressentry.scoring.crs import score_facts
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class PoolAssessment:
+    as_of: dt.date
+    eligible: bool
+    reasons: tuple[str, ...]
+    crs: int
+    crs_document: str
+    rules_version: str
+    programs: int
+    nominated: bool
+    categories: tuple[str, ...]  # "slug:year" of every category the profile meets
+    expires_on: dt.date
+
+
+def category_key(slug: str, year: int) -> str:
+    return f"{slug}:{year}"
+
+
+def expiry(profile: Profile, submitted: dt.date, as_of: dt.date, rulebook: RuleBook) -> dt.date:
+    """The day the profile leaves the pool: 12 months after submission, or earlier when the
+    language result or the ECA it relies on expires (MI s. 4(1); results 2 years, ECAs 5)."""
+    months = rulebook["pool.profile_validity"].at(max(submitted, dt.date(2015, 1, 1)))["months"]
+    end = add_months(submitted, months)
+    first = profile.first_official_language
+    tests = [
+        t
+        for t in profile.language_tests
+        if t.taken_on <= as_of
+        and language.is_valid_on(t.taken_on, as_of, rulebook)
+        and (first is None or language.TEST_LANGUAGE[t.test] == first)
+    ]
+    if tests:
+        end = min(
+            end,
+            max(language.valid_until(t.taken_on, rulebook) for t in tests) + dt.timedelta(days=1),
+        )
+    foreign = [c for c in profile.education if c.eca is not None and not c.canadian]
+    if foreign and not any(c.canadian for c in profile.education):
+        years = rulebook["programs.eca_validity"].at(as_of)["years"]
+        end = min(end, max(add_years(c.eca.issued_on, years) for c in foreign if c.eca))
+    return end
+
+
+def assess_for_pool(
+    profile: Profile,
+    submitted: dt.date,
+    as_of: dt.date,
+    rulebook: RuleBook | None = None,
+    categories: CategoryBook | None = None,
+) -> PoolAssessment:
+    rulebook = rulebook or default_rulebook()
+    categories = categories or default_categories()
+    facts = derive(profile, as_of, rulebook)
+    score = score_facts(facts, rulebook)
+    programs = assess_programs(profile, as_of, rulebook, facts=facts)
+    mask = 0
+    for name, bit in PROGRAM_BITS.items():
+        if getattr(programs, name).eligible:
+            mask |= bit
+    eca_years = rulebook["programs.eca_validity"].at(as_of)["years"]
+    ctx = context(profile, as_of, facts.principal, eca_years)
+    met = tuple(
+        category_key(c.slug, c.year) for c in assess_categories(ctx, categories) if c.eligible
+    )
+    reasons: tuple[str, ...] = ()
+    if not programs.express_entry_eligible:
+        doc = programs.document()
+        reasons = tuple(f"{name.upper()}: {r}" for name, p in doc.items() for r in p["reasons"])
+    return PoolAssessment(
+        as_of=as_of,
+        eligible=programs.express_entry_eligible,
+        reasons=reasons,
+        crs=score.total,
+        crs_document=json.dumps(score.document()),
+        rules_version=score.rules_version,
+        programs=mask,
+        nominated=facts.provincial_nomination,
+        categories=met,
+        expires_on=expiry(profile, submitted, as_of, rulebook),
+    )

@@ -1,0 +1,176 @@
+"""The pool's tables (SQLAlchemy Core). Alembic migrations in ``pool/migrations`` create them.
+
+Profiles are temporal: ``profile_states`` holds one row per state of a profile, valid from one
+time to the next (``valid_to`` is NULL for the current state). Every change — an update, an
+invitation, a decline, a withdrawal, an expiry — closes the current row and opens a new one, so
+the pool as it stood at any moment (a round's time, for ``round verify``) can be read back.
+Times are business times (the round's time, the submission time), in UTC.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite wants INTEGER PRIMARY KEY for its rowid alias; PostgreSQL gets BIGINT
+Id = BigInteger().with_variant(Integer(), "sqlite")
+Timestamp = DateTime(timezone=True)
+
+#: program flags of a profile (bit mask): the programs whose minimum criteria it meets
+PROGRAM_BITS = {"fsw": 1, "cec": 2, "fst": 4}
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("pk", Id, primary_key=True, autoincrement=True),
+    Column("profile_id", String(200), nullable=False, unique=True),
+    Column("submitted_at", Timestamp, nullable=False),
+)
+
+profile_states = Table(
+    "profile_states",
+    metadata,
+    Column("pk", Id, primary_key=True, autoincrement=True),
+    Column("profile_pk", Id, ForeignKey("profiles.pk"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("valid_from", Timestamp, nullable=False),
+    Column("valid_to", Timestamp, nullable=True),
+    # in_pool | invited | applied | withdrawn | expired | ita_expired
+    Column("status", String(20), nullable=False),
+    Column("submitted_at", Timestamp, nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("crs", Integer, nullable=False),
+    Column("crs_document", Text, nullable=False),
+    Column("scored_on", Date, nullable=False),
+    Column("rules_version", String(40), nullable=False),
+    Column("programs", Integer, nullable=False),
+    Column("nominated", Boolean, nullable=False),
+    Column("category_mask", BigInteger, nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Index("ix_profile_states_profile", "profile_pk", "valid_from"),
+    # the ranking of the current pool: highest CRS first, ties by submission time
+    Index(
+        "ix_profile_states_ranking",
+        text("crs DESC"),
+        "submitted_at",
+        "profile_pk",
+        postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
+        sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
+    ),
+    Index(
+        "ix_profile_states_current",
+        "profile_pk",
+        unique=True,
+        postgresql_where=text("valid_to IS NULL"),
+        sqlite_where=text("valid_to IS NULL"),
+    ),
+)
+
+#: a stable bit for every category version ("stem:2025") seen by the pool
+category_bits = Table(
+    "category_bits",
+    metadata,
+    Column("key", String(120), primary_key=True),
+    Column("bit", Integer, nullable=False, unique=True),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("round_id", Integer, primary_key=True, autoincrement=False),
+    Column("held_at", Timestamp, nullable=False),
+    Column("round_type", String(20), nullable=False),  # general | program | category
+    Column("program", String(10), nullable=True),  # cec | fsw | fst | pnp
+    Column("category", String(120), nullable=True),  # slug
+    Column("category_year", Integer, nullable=True),
+    Column("size", Integer, nullable=False),
+    Column("minimum_crs", Integer, nullable=True),
+    Column("invitations", Integer, nullable=False),
+    Column("lowest_crs", Integer, nullable=True),
+    Column("tie_break", Timestamp, nullable=True),
+    Column("rank_needed", Integer, nullable=True),
+    Column("pool_size", Integer, nullable=False),
+    Column("eligible", Integer, nullable=False),
+    Column("distribution", Text, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("recorded_at", Timestamp, nullable=False),
+)
+
+itas = Table(
+    "itas",
+    metadata,
+    Column("pk", Id, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("rounds.round_id"), nullable=False),
+    Column("profile_pk", Id, ForeignKey("profiles.pk"), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("crs", Integer, nullable=False),
+    Column("program", String(10), nullable=False),
+    Column("issued_at", Timestamp, nullable=False),
+    Column("deadline", Date, nullable=False),
+    # outstanding | applied | declined | expired
+    Column("status", String(20), nullable=False),
+    Column("responded_at", Timestamp, nullable=True),
+    Column("crs_document", Text, nullable=False),
+    UniqueConstraint("round_id", "profile_pk"),
+    UniqueConstraint("round_id", "rank"),
+    # the database itself refuses a second outstanding invitation for one candidate
+    Index(
+        "ix_itas_one_outstanding",
+        "profile_pk",
+        unique=True,
+        postgresql_where=text("status = 'outstanding'"),
+        sqlite_where=text("status = 'outstanding'"),
+    ),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("pk", Id, primary_key=True, autoincrement=True),
+    Column("ita_pk", Id, ForeignKey("itas.pk"), nullable=False, unique=True),
+    Column("submitted_at", Timestamp, nullable=False),
+    Column("document", Text, nullable=False),  # the verified profile
+    Column("status", String(20), nullable=False),  # submitted | approved | refused
+    Column("decided_at", Timestamp, nullable=True),
+    Column("decision", Text, nullable=True),  # JSON: outcome, reasons, checks
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("pk", Id, primary_key=True, autoincrement=True),
+    Column("at", Timestamp, nullable=False),
+    Column("recorded_at", Timestamp, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("before", Text, nullable=True),
+    Column("after", Text, nullable=True),
+    Index("ix_events_subject", "subject", "pk"),
+)

@@ -1,0 +1,685 @@
+"""The Express Entry pool: profiles submitted, updated, withdrawn and expired, with history.
+
+Every change is one transaction: it closes the profile's current state row, opens the new one,
+and records an event with the actor, the time and the state before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from expressentry.pool.assessment import PoolAssessment, assess_for_pool
+from expressentry.pool.schema import category_bits, events, profile_states, profiles
+from expressentry.profile.model import Profile, ProfileError, parse_profile
+from expressentry.rules.categories import CategoryBook, default_categories
+from expressentry.rules.tables import RuleBook, default_rulebook
+
+UTC = dt.UTC
+
+
+class PoolError(ValueError):
+    """A pool operation that cannot be done; the message says why."""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Timestamps from SQLite come back naive: they are stored in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def record_event(
+    conn: Connection,
+    *,
+    at: dt.datetime,
+    actor: str,
+    kind: str,
+    subject: str,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    conn.execute(
+        insert(events).values(
+            at=at,
+            recorded_at=utcnow(),
+            actor=actor,
+            kind=kind,
+            subject=subject,
+            before=None if before is None else json.dumps(before, default=str),
+            after=None if after is None else json.dumps(after, default=str),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    profile_id: str
+    entered: bool
+    crs: int | None
+    reasons: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    refused: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+    @property
+    def bad(self) -> int:
+        return len(self.problems)
+
+
+def _state_summary(row: Any) -> dict[str, Any]:
+    return {
+        "version": row.version,
+        "status": row.status,
+        "crs": row.crs,
+        "programs": row.programs,
+        "categories": json.loads(row.categories),
+        "expires_on": row.expires_on,
+    }
+
+
+class Pool:
+    """The pool in one database."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        rulebook: RuleBook | None = None,
+        categories: CategoryBook | None = None,
+    ) -> None:
+        self.engine = engine
+        self.rulebook = rulebook or default_rulebook()
+        self.categories = categories or default_categories()
+        self._bits: dict[str, int] = {}
+
+    # --- category bits ------------------------------------------------------------------------
+
+    def category_bits(self, conn: Connection, keys: Iterable[str]) -> dict[str, int]:
+        """A stable bit for every category key, created on first sight."""
+        wanted = set(keys) - set(self._bits)
+        if wanted:
+            for key, bit in conn.execute(select(category_bits.c.key, category_bits.c.bit)):
+                self._bits[key] = bit
+            for key in sorted(wanted - set(self._bits)):
+                bit = max(self._bits.values(), default=-1) + 1
+                if bit > 62:
+                    raise PoolError("more than 63 category versions: widen category_mask")
+                conn.execute(insert(category_bits).values(key=key, bit=bit))
+                self._bits[key] = bit
+        return self._bits
+
+    def mask(self, conn: Connection, keys: Sequence[str]) -> int:
+        bits = self.category_bits(conn, keys)
+        out = 0
+        for key in keys:
+            out |= 1 << bits[key]
+        return out
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _pk(self, conn: Connection, profile_id: str) -> int:
+        pk = conn.scalar(select(profiles.c.pk).where(profiles.c.profile_id == profile_id))
+        if pk is None:
+            raise PoolError(f"no profile {profile_id!r} in the pool")
+        return int(pk)
+
+    def _current(self, conn: Connection, pk: int) -> Any:
+        return conn.execute(
+            select(profile_states).where(
+                profile_states.c.profile_pk == pk, profile_states.c.valid_to.is_(None)
+            )
+        ).one()
+
+    def show(self, profile_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            pk = self._pk(conn, profile_id)
+            row = self._current(conn, pk)
+        return {
+            "profile_id": profile_id,
+            "submitted_at": as_utc(row.submitted_at).isoformat(),
+            "status": row.status,
+            "version": row.version,
+            "crs": row.crs,
+            "score": json.loads(row.crs_document),
+            "scored_on": row.scored_on.isoformat(),
+            "rules_version": row.rules_version,
+            "programs": [name for name, bit in _program_names() if row.programs & bit],
+            "provincial_nomination": row.nominated,
+            "categories": json.loads(row.categories),
+            "expires_on": row.expires_on.isoformat(),
+        }
+
+    def history(self, profile_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            pk = self._pk(conn, profile_id)
+            rows = conn.execute(
+                select(profile_states)
+                .where(profile_states.c.profile_pk == pk)
+                .order_by(profile_states.c.pk)
+            ).all()
+        return [
+            {
+                "version": r.version,
+                "status": r.status,
+                "valid_from": as_utc(r.valid_from).isoformat(),
+                "valid_to": as_utc(r.valid_to).isoformat() if r.valid_to else None,
+                "crs": r.crs,
+                "actor": r.actor,
+                "reason": r.reason,
+            }
+            for r in rows
+        ]
+
+    def list(self, status: str | None = "in_pool", limit: int = 50) -> list[dict[str, Any]]:
+        query = (
+            select(
+                profiles.c.profile_id,
+                profile_states.c.crs,
+                profile_states.c.status,
+                profile_states.c.submitted_at,
+                profile_states.c.expires_on,
+            )
+            .join(profiles, profiles.c.pk == profile_states.c.profile_pk)
+            .where(profile_states.c.valid_to.is_(None))
+            .order_by(
+                profile_states.c.crs.desc(),
+                profile_states.c.submitted_at,
+                profile_states.c.profile_pk,
+            )
+            .limit(limit)
+        )
+        if status:
+            query = query.where(profile_states.c.status == status)
+        with self.engine.connect() as conn:
+            return [
+                {
+                    "profile_id": r.profile_id,
+                    "crs": r.crs,
+                    "status": r.status,
+                    "submitted_at": as_utc(r.submitted_at).isoformat(),
+                    "expires_on": r.expires_on.isoformat(),
+                }
+                for r in conn.execute(query)
+            ]
+
+    def stats(self) -> dict[str, Any]:
+        from expressentry.rounds.bands import distribution
+
+        with self.engine.connect() as conn:
+            by_status = dict(
+                conn.execute(
+                    select(profile_states.c.status, func.count())
+                    .where(profile_states.c.valid_to.is_(None))
+                    .group_by(profile_states.c.status)
+                ).all()
+            )
+            counts = conn.execute(
+                select(profile_states.c.crs, func.count())
+                .where(profile_states.c.valid_to.is_(None), profile_states.c.status == "in_pool")
+                .group_by(profile_states.c.crs)
+            ).all()
+            bits = dict(conn.execute(select(category_bits.c.key, category_bits.c.bit)).all())
+            per_category = {}
+            for key, bit in sorted(bits.items()):
+                per_category[key] = conn.scalar(
+                    select(func.count()).where(
+                        profile_states.c.valid_to.is_(None),
+                        profile_states.c.status == "in_pool",
+                        profile_states.c.category_mask.op("&")(1 << bit) != 0,
+                    )
+                )
+        return {
+            "by_status": by_status,
+            "in_pool": by_status.get("in_pool", 0),
+            "distribution": distribution(counts),
+            "eligible_by_category": per_category,
+        }
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def _assess(self, profile: Profile, submitted: dt.date, as_of: dt.date) -> PoolAssessment:
+        return assess_for_pool(profile, submitted, as_of, self.rulebook, self.categories)
+
+    def _state_values(
+        self,
+        conn: Connection,
+        *,
+        pk: int,
+        version: int,
+        at: dt.datetime,
+        status: str,
+        submitted_at: dt.datetime,
+        document: str,
+        a: PoolAssessment,
+        actor: str,
+        reason: str,
+    ) -> dict[str, Any]:
+        return {
+            "profile_pk": pk,
+            "version": version,
+            "valid_from": at,
+            "valid_to": None,
+            "status": status,
+            "submitted_at": submitted_at,
+            "expires_on": a.expires_on,
+            "document": document,
+            "crs": a.crs,
+            "crs_document": a.crs_document,
+            "scored_on": a.as_of,
+            "rules_version": a.rules_version,
+            "programs": a.programs,
+            "nominated": a.nominated,
+            "category_mask": self.mask(conn, a.categories),
+            "categories": json.dumps(list(a.categories)),
+            "actor": actor,
+            "reason": reason,
+        }
+
+    def submit(
+        self, profile: Profile, *, at: dt.datetime | None = None, actor: str = "candidate"
+    ) -> SubmitResult:
+        """Enter a profile in the pool if it meets a program's minimum criteria."""
+        submitted_at = as_utc(profile.submitted_at or at or utcnow())
+        at = as_utc(at or submitted_at)
+        if not profile.profile_id:
+            raise PoolError("profile_id: a profile submitted to the pool needs a profile_id")
+        a = self._assess(profile, submitted_at.date(), at.date())
+        with self.engine.begin() as conn:
+            exists = conn.scalar(
+                select(profiles.c.pk).where(profiles.c.profile_id == profile.profile_id)
+            )
+            if exists is not None:
+                raise PoolError(
+                    f"profile_id: {profile.profile_id!r} is already in the pool; "
+                    "use update to change it"
+                )
+            if not a.eligible:
+                record_event(
+                    conn,
+                    at=at,
+                    actor=actor,
+                    kind="profile.refused",
+                    subject=f"profile:{profile.profile_id}",
+                    after={"reasons": list(a.reasons)},
+                )
+                return SubmitResult(profile.profile_id, False, a.crs, a.reasons)
+            pk = conn.execute(
+                insert(profiles).values(profile_id=profile.profile_id, submitted_at=submitted_at)
+            ).inserted_primary_key[0]
+            values = self._state_values(
+                conn,
+                pk=pk,
+                version=1,
+                at=submitted_at,
+                status="in_pool",
+                submitted_at=submitted_at,
+                document=profile.model_dump_json(),
+                a=a,
+                actor=actor,
+                reason="submitted",
+            )
+            conn.execute(insert(profile_states).values(**values))
+            record_event(
+                conn,
+                at=submitted_at,
+                actor=actor,
+                kind="profile.submitted",
+                subject=f"profile:{profile.profile_id}",
+                after={"crs": a.crs, "programs": a.programs, "categories": list(a.categories)},
+            )
+        return SubmitResult(profile.profile_id, True, a.crs, (), a.categories)
+
+    def _change(
+        self,
+        conn: Connection,
+        pk: int,
+        *,
+        at: dt.datetime,
+        actor: str,
+        reason: str,
+        status: str | None = None,
+        profile: Profile | None = None,
+        assessment: PoolAssessment | None = None,
+    ) -> tuple[Any, dict[str, Any]]:
+        """Close the current state of a profile and open the next one."""
+        row = self._current(conn, pk)
+        if as_utc(row.valid_from) > at:
+            raise PoolError(
+                f"at: {at.isoformat()} is before the profile's last change "
+                f"({as_utc(row.valid_from).isoformat()})"
+            )
+        values = {c.name: getattr(row, c.name) for c in profile_states.columns if c.name != "pk"}
+        values.update(valid_from=at, valid_to=None, actor=actor, reason=reason)
+        if status is not None:
+            values["status"] = status
+        if profile is not None:
+            values["document"] = profile.model_dump_json()
+            values["version"] = row.version + 1
+        if assessment is not None:
+            a = assessment
+            values.update(
+                crs=a.crs,
+                crs_document=a.crs_document,
+                scored_on=a.as_of,
+                rules_version=a.rules_version,
+                programs=a.programs,
+                nominated=a.nominated,
+                category_mask=self.mask(conn, a.categories),
+                categories=json.dumps(list(a.categories)),
+                expires_on=a.expires_on,
+            )
+        conn.execute(
+            update(profile_states).where(profile_states.c.pk == row.pk).values(valid_to=at)
+        )
+        conn.execute(insert(profile_states).values(**values))
+        return row, values
+
+    def update(
+        self,
+        profile: Profile,
+        *,
+        at: dt.datetime | None = None,
+        actor: str = "candidate",
+    ) -> SubmitResult:
+        """Replace a profile's content; it is rescored, and keeps its submission time."""
+        at = as_utc(at or utcnow())
+        if not profile.profile_id:
+            raise PoolError("profile_id: the profile to update needs its profile_id")
+        with self.engine.begin() as conn:
+            pk = self._pk(conn, profile.profile_id)
+            row = self._current(conn, pk)
+            if row.status != "in_pool":
+                raise PoolError(
+                    f"profile {profile.profile_id!r} is {row.status.replace('_', ' ')}; "
+                    "only a profile in the pool can be updated"
+                )
+            submitted_at = as_utc(row.submitted_at)
+            # the submission time that breaks ties never changes
+            if profile.submitted_at is not None and as_utc(profile.submitted_at) != submitted_at:
+                profile = profile.model_copy(update={"submitted_at": submitted_at})
+            a = self._assess(profile, submitted_at.date(), at.date())
+            status = "in_pool" if a.eligible else "ineligible"
+            before, after = self._change(
+                conn,
+                pk,
+                at=at,
+                actor=actor,
+                reason="updated",
+                status=status,
+                profile=profile,
+                assessment=a,
+            )
+            record_event(
+                conn,
+                at=at,
+                actor=actor,
+                kind="profile.updated",
+                subject=f"profile:{profile.profile_id}",
+                before=_state_summary(before),
+                after=_summary_values(after),
+            )
+        return SubmitResult(profile.profile_id, a.eligible, a.crs, a.reasons, a.categories)
+
+    def set_status(
+        self,
+        profile_id: str,
+        status: str,
+        *,
+        at: dt.datetime | None = None,
+        actor: str,
+        reason: str,
+        allowed_from: tuple[str, ...] = ("in_pool",),
+    ) -> None:
+        at = as_utc(at or utcnow())
+        with self.engine.begin() as conn:
+            pk = self._pk(conn, profile_id)
+            row = self._current(conn, pk)
+            if row.status not in allowed_from:
+                raise PoolError(
+                    f"profile {profile_id!r} is {row.status.replace('_', ' ')}; cannot {reason}"
+                )
+            before, after = self._change(conn, pk, at=at, actor=actor, reason=reason, status=status)
+            record_event(
+                conn,
+                at=at,
+                actor=actor,
+                kind=f"profile.{reason}",
+                subject=f"profile:{profile_id}",
+                before=_state_summary(before),
+                after=_summary_values(after),
+            )
+
+    def withdraw(
+        self, profile_id: str, *, at: dt.datetime | None = None, actor: str = "candidate"
+    ) -> None:
+        self.set_status(
+            profile_id,
+            "withdrawn",
+            at=at,
+            actor=actor,
+            reason="withdrawn",
+            allowed_from=("in_pool", "ineligible"),
+        )
+
+    def expire_due(self, at: dt.datetime | None = None, actor: str = "system") -> int:
+        """Profiles whose 12 months (or language result, or ECA) have run out leave the pool."""
+        at = as_utc(at or utcnow())
+        with self.engine.begin() as conn:
+            due = conn.execute(
+                select(profile_states.c.profile_pk, profiles.c.profile_id)
+                .join(profiles, profiles.c.pk == profile_states.c.profile_pk)
+                .where(
+                    profile_states.c.valid_to.is_(None),
+                    profile_states.c.status.in_(("in_pool", "ineligible")),
+                    profile_states.c.expires_on <= at.date(),
+                )
+            ).all()
+            for pk, profile_id in due:
+                before, after = self._change(
+                    conn, pk, at=at, actor=actor, reason="expired", status="expired"
+                )
+                record_event(
+                    conn,
+                    at=at,
+                    actor=actor,
+                    kind="profile.expired",
+                    subject=f"profile:{profile_id}",
+                    before=_state_summary(before),
+                    after=_summary_values(after),
+                )
+        return len(due)
+
+    def rescore(self, as_of: dt.date, *, actor: str = "system", batch: int = 2000) -> int:
+        """Recompute the score, programs and categories of every profile in the pool as of a
+        date (after a rule change, or before rounds). Returns how many changed."""
+        at = dt.datetime.combine(as_of, dt.time(0, 0), UTC)
+        changed = 0
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(
+                    profile_states.c.profile_pk,
+                    profile_states.c.document,
+                    profile_states.c.submitted_at,
+                    profile_states.c.crs,
+                    profile_states.c.programs,
+                    profile_states.c.categories,
+                    profile_states.c.expires_on,
+                    profile_states.c.valid_from,
+                ).where(
+                    profile_states.c.valid_to.is_(None),
+                    profile_states.c.status.in_(("in_pool", "invited")),
+                )
+            ).all()
+            for row in rows:
+                profile = parse_profile(row.document)
+                a = self._assess(profile, as_utc(row.submitted_at).date(), as_of)
+                same = (
+                    a.crs == row.crs
+                    and a.programs == row.programs
+                    and json.dumps(list(a.categories)) == row.categories
+                    and a.expires_on == row.expires_on
+                )
+                when = max(at, as_utc(row.valid_from))
+                if same:
+                    conn.execute(
+                        update(profile_states)
+                        .where(
+                            profile_states.c.profile_pk == row.profile_pk,
+                            profile_states.c.valid_to.is_(None),
+                        )
+                        .values(scored_on=as_of, rules_version=a.rules_version)
+                    )
+                    continue
+                self._change(
+                    conn, row.profile_pk, at=when, actor=actor, reason="rescored", assessment=a
+                )
+                changed += 1
+            record_event(
+                conn,
+                at=at,
+                actor=actor,
+                kind="pool.rescored",
+                subject="pool",
+                after={"as_of": as_of, "profiles": len(rows), "changed": changed},
+            )
+        return changed
+
+    # --- bulk import ----------------------------------------------------------------------------
+
+    def import_lines(
+        self,
+        lines: Iterable[str],
+        *,
+        as_of: dt.date | None = None,
+        actor: str = "import",
+        batch: int = 5000,
+    ) -> ImportReport:
+        """Import profiles of the exchange format, one a line, each with its profile_id and
+        submitted_at. Good lines are imported; every bad line is reported by number and reason."""
+        report = ImportReport()
+        pending: list[tuple[int, Profile, PoolAssessment]] = []
+        seen: set[str] = set()
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                profile = parse_profile(line)
+            except ProfileError as exc:
+                report.problems.append((number, "; ".join(f"{p}: {r}" for p, r in exc.problems)))
+                continue
+            problem = _import_problem(profile, seen)
+            if problem:
+                report.problems.append((number, problem))
+                continue
+            assert profile.profile_id and profile.submitted_at
+            seen.add(profile.profile_id)
+            submitted = as_utc(profile.submitted_at)
+            a = self._assess(profile, submitted.date(), as_of or submitted.date())
+            if not a.eligible:
+                report.refused += 1
+                report.problems.append(
+                    (number, "not eligible for any program: " + "; ".join(a.reasons))
+                )
+                continue
+            pending.append((number, profile, a))
+            if len(pending) >= batch:
+                self._write_batch(pending, actor, report)
+                pending = []
+        if pending:
+            self._write_batch(pending, actor, report)
+        return report
+
+    def _write_batch(
+        self, pending: list[tuple[int, Profile, PoolAssessment]], actor: str, report: ImportReport
+    ) -> None:
+        from expressentry.pool.bulk import insert_rows, lock_writes
+
+        with self.engine.begin() as conn:
+            lock_writes(conn, "profiles")
+            ids = [p.profile_id for _, p, _ in pending]
+            taken = set(
+                conn.scalars(select(profiles.c.profile_id).where(profiles.c.profile_id.in_(ids)))
+            )
+            fresh = []
+            for number, profile, a in pending:
+                if profile.profile_id in taken:
+                    report.problems.append(
+                        (number, f"profile_id: {profile.profile_id!r} is already in the pool")
+                    )
+                else:
+                    fresh.append((profile, a))
+            if not fresh:
+                return
+            start = conn.scalar(select(func.coalesce(func.max(profiles.c.pk), 0))) + 1
+            identity = []
+            states = []
+            for i, (profile, a) in enumerate(fresh):
+                pk = start + i
+                submitted = as_utc(profile.submitted_at)  # type: ignore[arg-type]
+                identity.append(
+                    {"pk": pk, "profile_id": profile.profile_id, "submitted_at": submitted}
+                )
+                states.append(
+                    self._state_values(
+                        conn,
+                        pk=pk,
+                        version=1,
+                        at=submitted,
+                        status="in_pool",
+                        submitted_at=submitted,
+                        document=profile.model_dump_json(),
+                        a=a,
+                        actor=actor,
+                        reason="imported",
+                    )
+                )
+            insert_rows(conn, profiles, identity)
+            insert_rows(conn, profile_states, states)
+            record_event(
+                conn,
+                at=utcnow(),
+                actor=actor,
+                kind="pool.imported",
+                subject="pool",
+                after={"profiles": len(fresh), "first_pk": start},
+            )
+            report.imported += len(fresh)
+
+
+def _import_problem(profile: Profile, seen: set[str]) -> str | None:
+    if not profile.profile_id:
+        return "profile_id: each imported profile needs a profile_id"
+    if profile.submitted_at is None:
+        return "submitted_at: each imported profile needs its submission time"
+    if profile.profile_id in seen:
+        return f"profile_id: {profile.profile_id!r} appears twice in the file"
+    return None
+
+
+def _summary_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "version": values["version"],
+        "status": values["status"],
+        "crs": values["crs"],
+        "programs": values["programs"],
+        "categories": json.loads(values["categories"]),
+        "expires_on": values["expires_on"],
+    }
+
+
+def _program_names() -> Iterator[tuple[str, int]]:
+    from expressentry.pool.schema import PROGRAM_BITS
+
+    yield from PROGRAM_BITS.items()
