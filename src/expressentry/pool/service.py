@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from expressentry.pool.assessment import PoolAssessment, assess_for_pool
 from expressentry.pool.schema import category_bits, events, profile_states, profiles
-from expressentry.profile.model import Profile, ProfileError, parse_profile
+from expressentry.profile.model import Profile, parse_profile
 from expressentry.rules.categories import CategoryBook, default_categories
 from expressentry.rules.tables import RuleBook, default_rulebook
 
@@ -565,35 +565,34 @@ class Pool:
         as_of: dt.date | None = None,
         actor: str = "import",
         batch: int = 5000,
+        workers: int | None = None,
     ) -> ImportReport:
         """Import profiles of the exchange format, one a line, each with its profile_id and
-        submitted_at. Good lines are imported; every bad line is reported by number and reason."""
+        submitted_at. Good lines are imported; every bad line is reported by number and reason.
+
+        Lines are parsed and assessed in ``workers`` processes (default: one per core) when the
+        pool uses the shipped rules; writes happen here, in batches, in line order.
+        """
+        from expressentry.pool.importer import Parsed, assess_lines
+
+        shipped = self.rulebook is default_rulebook() and self.categories is default_categories()
+        books = (None, None) if shipped else (self.rulebook, self.categories)
         report = ImportReport()
         pending: list[tuple[int, Profile, PoolAssessment]] = []
         seen: set[str] = set()
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
+        for item in assess_lines(lines, as_of, workers, rulebook=books[0], categories=books[1]):
+            if not isinstance(item, Parsed):
+                report.problems.append((item.number, item.reason))
+                report.refused += item.refused
                 continue
-            try:
-                profile = parse_profile(line)
-            except ProfileError as exc:
-                report.problems.append((number, "; ".join(f"{p}: {r}" for p, r in exc.problems)))
-                continue
-            problem = _import_problem(profile, seen)
-            if problem:
-                report.problems.append((number, problem))
-                continue
-            assert profile.profile_id and profile.submitted_at
-            seen.add(profile.profile_id)
-            submitted = as_utc(profile.submitted_at)
-            a = self._assess(profile, submitted.date(), as_of or submitted.date())
-            if not a.eligible:
-                report.refused += 1
+            profile_id = item.profile.profile_id
+            if profile_id in seen:
                 report.problems.append(
-                    (number, "not eligible for any program: " + "; ".join(a.reasons))
+                    (item.number, f"profile_id: {profile_id!r} appears twice in the file")
                 )
                 continue
-            pending.append((number, profile, a))
+            seen.add(profile_id)  # type: ignore[arg-type]
+            pending.append((item.number, item.profile, item.assessment))
             if len(pending) >= batch:
                 self._write_batch(pending, actor, report)
                 pending = []
@@ -656,16 +655,6 @@ class Pool:
                 after={"profiles": len(fresh), "first_pk": start},
             )
             report.imported += len(fresh)
-
-
-def _import_problem(profile: Profile, seen: set[str]) -> str | None:
-    if not profile.profile_id:
-        return "profile_id: each imported profile needs a profile_id"
-    if profile.submitted_at is None:
-        return "submitted_at: each imported profile needs its submission time"
-    if profile.profile_id in seen:
-        return f"profile_id: {profile.profile_id!r} appears twice in the file"
-    return None
 
 
 def _summary_values(values: dict[str, Any]) -> dict[str, Any]:
