@@ -196,16 +196,22 @@ def pool_import(
     db: DbOption = None,
     actor: ActorOption = "import",
     as_json: JsonOption = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Score and check profiles as of this date (default: today)."),
+    ] = None,
 ) -> None:
     """Import many profiles. Good lines are imported; every bad line is reported by number."""
-    from expressentry.cli.main import InputError, _read
-
+    on = _date_option(as_of)
     try:
-        text = _read(str(file))
-    except InputError as exc:
-        fail(str(exc))
-    with opened(db) as pool:
-        report = pool.import_lines(text.splitlines(), actor=actor)
+        handle = file.open(encoding="utf-8")
+    except OSError as exc:
+        fail(f"{file}: cannot be read ({exc.strerror})")
+    with handle, opened(db) as pool:
+        try:
+            report = pool.import_lines(handle, actor=actor, as_of=on)
+        except UnicodeDecodeError:
+            fail(f"{file}: not a UTF-8 text file")
     for number, reason in report.problems:
         typer.echo(f"error: {file}, line {number}: {reason}", err=True)
     doc = {"imported": report.imported, "refused": report.refused, "bad_lines": report.bad}
@@ -216,6 +222,15 @@ def pool_import(
     )
     if report.bad:
         raise typer.Exit(2)
+
+
+def _date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 @pool_app.command("rescore")

@@ -54,7 +54,8 @@ def assess_line(
     if profile.submitted_at is None:
         return Problem(number, "submitted_at: each imported profile needs its submission time")
     submitted = profile.submitted_at.astimezone(dt.UTC).date()
-    a = assess_for_pool(profile, submitted, as_of or submitted, rulebook, categories)
+    on = max(as_of, submitted) if as_of else submitted
+    a = assess_for_pool(profile, submitted, on, rulebook, categories)
     if not a.eligible:
         return Problem(number, "not eligible for any program: " + "; ".join(a.reasons), True)
     return Parsed(number, profile, a)

@@ -570,11 +570,13 @@ class Pool:
         """Import profiles of the exchange format, one a line, each with its profile_id and
         submitted_at. Good lines are imported; every bad line is reported by number and reason.
 
-        Lines are parsed and assessed in ``workers`` processes (default: one per core) when the
+        Profiles are scored and checked as of ``as_of`` (default: today), or as of their
+        submission date when that is later. Lines are parsed and assessed in ``workers`` processes (default: one per core) when the
         pool uses the shipped rules; writes happen here, in batches, in line order.
         """
         from expressentry.pool.importer import Parsed, assess_lines
 
+        as_of = as_of or utcnow().date()
         shipped = self.rulebook is default_rulebook() and self.categories is default_categories()
         books = (None, None) if shipped else (self.rulebook, self.categories)
         report = ImportReport()

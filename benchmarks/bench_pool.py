@@ -1,0 +1,128 @@
+"""Pool benchmarks: bulk import, and a category round's preview and run, on a large pool.
+
+Run: ``.venv/bin/python benchmarks/bench_pool.py --size 1000000`` (SQLite and PostgreSQL).
+The synthetic pool is generated once and cached under ``benchmarks/.cache``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "benchmarks" / ".cache"
+AS_OF = dt.date(2026, 11, 1)
+ROUND_AT = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def synth_file(size: int, seed: int) -> Path:
+    from expressentry.simulation.synth import jsonl
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"synth-{size}-{seed}.jsonl"
+    if not path.exists():
+        start = time.perf_counter()
+        tmp = path.with_suffix(".part")
+        with tmp.open("w") as fh:
+            for line in jsonl(size, AS_OF, seed):
+                fh.write(line + "\n")
+        tmp.rename(path)
+        print(f"generated {size} profiles in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return path
+
+
+def fresh_database(kind: str, tmp: Path) -> tuple[str, object]:
+    if kind == "sqlite":
+        path = tmp / f"bench-{uuid.uuid4().hex[:8]}.db"
+        return f"sqlite:///{path}", lambda: [
+            p.unlink(missing_ok=True) for p in tmp.glob(path.name + "*")
+        ]
+    name = f"ee_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(
+        PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def bench(kind: str, path: Path, size: int, keep: bool) -> dict[str, object]:
+    from expressentry.pool.db import connect
+    from expressentry.pool.service import Pool
+    from expressentry.rounds.service import RoundRequest, Rounds
+
+    url, drop = fresh_database(kind, CACHE)
+    try:
+        pool = Pool(connect(url))
+        start = time.perf_counter()
+        with path.open() as fh:
+            report = pool.import_lines(fh)
+        imported_s = time.perf_counter() - start
+        stats = pool.stats()
+        counts = {k: v for k, v in stats["eligible_by_category"].items() if k.endswith(":2026")}
+        key = max(counts, key=counts.get)
+        slug = key.split(":")[0]
+        rounds = Rounds(pool)
+        req = RoundRequest(at=ROUND_AT, round_type="category", category=slug, size=5000, round_id=1)
+        start = time.perf_counter()
+        preview = rounds.preview(req)
+        preview_s = time.perf_counter() - start
+        start = time.perf_counter()
+        run = rounds.run(req)
+        run_s = time.perf_counter() - start
+        assert preview.document() == run.document()
+        return {
+            "database": kind,
+            "lines": size,
+            "imported": report.imported,
+            "not_imported": report.bad,
+            "import_s": round(imported_s, 1),
+            "import_profiles_per_s": round(size / imported_s),
+            "category": key,
+            "eligible_in_category": counts[key],
+            "round_preview_s": round(preview_s, 3),
+            "round_run_s": round(run_s, 3),
+            "invitations": run.invitations,
+            "lowest_crs": run.lowest_crs,
+            "peak_memory_mb": round(peak_mb()),
+        }
+    finally:
+        if not keep:
+            pool.engine.dispose()
+            drop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    args = parser.parse_args()
+    path = synth_file(args.size, args.seed)
+    for kind in args.db or ["sqlite", "postgresql"]:
+        print(json.dumps(bench(kind, path, args.size, args.keep)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
