@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -104,9 +104,9 @@ class FswResult(ProgramResult):
     points: int = 0
     #: points per factor: first_language, second_language, education, experience, age,
     #: arranged_employment, adaptability (after its cap)
-    grid: dict[str, int] | None = None
+    grid: dict[str, int] = field(default_factory=dict)
     #: the adaptability items before the cap
-    adaptability: dict[str, int] | None = None
+    adaptability: dict[str, int] = field(default_factory=dict)
 
     def document(self) -> dict[str, Any]:
         return {"eligible": self.eligible, "points": self.points, "reasons": list(self.reasons)}
@@ -141,6 +141,11 @@ class ProgramsResult:
 
 
 # --- rule tables ------------------------------------------------------------------------------
+
+
+#: the largest CLB level, age and years of experience the grid's lookup tuples hold (larger
+#: values read the last entry)
+_MAX_LEVEL, _MAX_AGE, _MAX_YEARS = 12, 150, 80
 
 
 def _steps(table: dict[int, int], top: int) -> tuple[int, ...]:
@@ -209,9 +214,6 @@ def _rules_at(rulebook: RuleBook, on: dt.date) -> _Rules:
         experience_points=_steps(grid["experience"], _MAX_YEARS),
         study_rank=EDUCATION_RANK[grid["adaptability"]["study_minimum_level"]],
     )
-
-
-_MAX_LEVEL, _MAX_AGE, _MAX_YEARS = 12, 150, 80
 
 
 def proof_of_funds_required(table: dict[str, Any], family_size: int) -> int:
@@ -292,9 +294,9 @@ class _Assessment:
         self._language_text: str | None = None
         self._no_test: str | None = None
 
-    # language of the first official language, per ability minimums in ABILITIES order
     def language(self, minimums: tuple[int, int, int, int], needed: Callable[[], str]) -> Criterion:
-        """The first-official-language criterion; ``needed`` words the minimum when unmet."""
+        """The first-official-language criterion for per-ability ``minimums`` (in ABILITIES
+        order); ``needed`` words the minimum, called only when it is not met."""
         levels = self.levels
         if levels is None:
             if self._no_test is None:
@@ -306,10 +308,12 @@ class _Assessment:
             and levels[2] >= minimums[2]
             and levels[3] >= minimums[3]
         ):
-            if self._language_text is None:
-                scale = self.scale
-                self._language_text = f"{self.facts.principal.first_language}: " + ", ".join(
-                    f"{a} {_level(scale, lvl)}" for a, lvl in zip(ABILITIES, levels, strict=True)
+            if self._language_text is None:  # the same words for the three programs
+                sc = self.scale
+                self._language_text = (
+                    f"{self.facts.principal.first_language}: listening {sc} {levels[0]}, "
+                    f"reading {sc} {levels[1]}, writing {sc} {levels[2]}, "
+                    f"speaking {sc} {levels[3]}"
                 )
             return Criterion("language", True, self._language_text)
         short = ", ".join(
@@ -628,7 +632,10 @@ def _cec(a: _Assessment) -> ProgramResult:
             f"before {on} needed; {_span_days(days)} counted{_left_out(a.periods, start, on)}",
         )
     minimums = c["language_minimum"]
-    if not high or (
+    if not counted:
+        minimum = minimums["teer_2_3"]
+        why = f"for TEER 2 or 3 work; {a.scale} {minimums['teer_0_1']} for TEER 0 or 1 work"
+    elif not high or (
         len(high) < len(counted)
         and whole_years(full_time_days([p for p in counted if p.teer >= 2], start, on)) >= need
     ):
