@@ -59,6 +59,8 @@ class Context:
     principal: PersonFacts
     periods: tuple[WorkPeriod, ...]
     eca_years: int
+    #: False when only the verdicts are needed (the pool): unmet criteria skip their reasons
+    explain: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +229,8 @@ def _title(code: str) -> str:
 def _experience(c: Criterion, ctx: Context, version: CategoryVersion) -> Outcome:
     assert isinstance(c, OccupationExperienceCriterion)
     listed = c.occupations.codes()
+    if not ctx.explain and not any(p.noc in listed for p in ctx.periods):
+        return Outcome(False, "")  # the common case in a pool, decided without words
     where = " in Canada" if c.location == "canada" else ""
     window_start = add_years(ctx.as_of, -c.window_years)
     relevant = [
@@ -347,8 +351,16 @@ def evaluate(version: CategoryVersion, ctx: Context) -> CategoryResult:
     )
 
 
-def context(profile: Profile, as_of: dt.date, principal: PersonFacts, eca_years: int) -> Context:
-    return Context(profile, as_of, principal, work_periods(profile.work_history, as_of), eca_years)
+def context(
+    profile: Profile,
+    as_of: dt.date,
+    principal: PersonFacts,
+    eca_years: int,
+    *,
+    explain: bool = True,
+) -> Context:
+    periods = work_periods(profile.work_history, as_of)
+    return Context(profile, as_of, principal, periods, eca_years, explain)
 
 
 def assess_categories(

@@ -92,7 +92,7 @@ def assess_for_pool(
         if getattr(programs, name).eligible:
             mask |= bit
     eca_years = rulebook["programs.eca_validity"].at(as_of)["years"]
-    ctx = context(profile, as_of, facts.principal, eca_years)
+    ctx = context(profile, as_of, facts.principal, eca_years, explain=False)
     met = tuple(
         category_key(c.slug, c.year) for c in assess_categories(ctx, categories) if c.eligible
     )

@@ -22,6 +22,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from expressentry.rules.tables import (
@@ -370,6 +371,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+@lru_cache(maxsize=1024)
 def _validity_years(on: dt.date, rulebook: RuleBook | None) -> int:
     table = (default_rulebook() if rulebook is None else rulebook)["language.validity"]
     first = table.versions[0]

@@ -38,18 +38,37 @@ Block = dict[str, int]
 
 @lru_cache(maxsize=512)
 def tables_at(rulebook: RuleBook, on: dt.date) -> Tables:
-    """Every CRS table's value in force on ``on`` (tables not in force are absent)."""
+    """Every CRS table's value in force on ``on`` (tables not in force are absent).
+
+    Threshold tables (points by CLB level or by years, as ``{level: points}``) are compiled into
+    arrays indexed by level, so that scoring looks points up instead of searching rows.
+    """
     out: Tables = {}
     for name in rulebook.names("crs."):
         value = rulebook[name].get(on, _MISSING)
         if value is not _MISSING:
-            out[name] = value
+            out[name] = value if name in EXACT_TABLES else compile_thresholds(value)
     return out
 
 
 _MISSING = object()
+#: tables keyed by an exact value rather than a threshold (ages above 44 give 0, not 6)
+EXACT_TABLES = frozenset({"crs.core.age"})
 
 BLOCKS = ("crs.core", "crs.spouse", "crs.transferability", "crs.additional")
+
+
+def compile_thresholds(value: Any) -> Any:
+    """Replace every ``{level: points}`` mapping inside ``value`` by an array indexed by level."""
+    if isinstance(value, dict):
+        if value and all(type(k) is int and type(v) is int for k, v in value.items()):
+            points, row = [], 0
+            for level in range(max(value) + 1):
+                row = value.get(level, row)
+                points.append(row)
+            return tuple(points)
+        return {k: compile_thresholds(v) for k, v in value.items()}
+    return value
 
 
 @lru_cache(maxsize=512)
@@ -58,28 +77,16 @@ def rules_at(rulebook: RuleBook, on: dt.date) -> tuple[Tables, tuple[Callable[..
     return tables_at(rulebook, on), tuple(formulas.at(name, on) for name in BLOCKS)
 
 
-_STEPS: dict[int, tuple[dict[int, int], tuple[int, ...]]] = {}
-
-
-def step(table: dict[int, int], level: int) -> int:
+def step(points: tuple[int, ...] | dict[int, int], level: int) -> int:
     """Points for the highest row whose threshold ``level`` reaches (0 below the first row).
 
-    The table is compiled once into an array indexed by level (the CRS is scored many times
-    per table), and the array is kept with the table it came from.
+    ``points`` is a compiled threshold table (see ``tables_at``) or a ``{level: points}`` one.
     """
-    entry = _STEPS.get(id(table))
-    if entry is None or entry[0] is not table:
-        top = max(table)
-        points, row = [], 0
-        for i in range(top + 1):
-            row = table.get(i, row)
-            points.append(row)
-        entry = (table, tuple(points))
-        _STEPS[id(table)] = entry
-    arr = entry[1]
+    if isinstance(points, dict):
+        points = compile_thresholds(points)
     if level < 0:
         return 0
-    return arr[level] if level < len(arr) else arr[-1]
+    return points[level] if level < len(points) else points[-1]  # type: ignore[index]
 
 
 def _column(facts: Facts) -> str:
@@ -328,7 +335,9 @@ def score_facts(facts: Facts, rulebook: RuleBook | None = None) -> Score:
             f"as_of {on.isoformat()}: the CRS began with Express Entry on 2015-01-01"
         )
     t, blocks = rules_at(rulebook, on)
-    a, b, c, d = (formula(facts, t) for formula in blocks)
+    core_f, spouse_f, transferability_f, additional_f = blocks
+    a, b = core_f(facts, t), spouse_f(facts, t)
+    c, d = transferability_f(facts, t), additional_f(facts, t)
     return Score(
         as_of=on,
         total=a["total"] + b["total"] + c["total"] + d["total"],
