@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from expressentry.profile.facts import (
     PersonFacts,
@@ -225,6 +226,17 @@ def _title(code: str) -> str:
     return f"{code} {group.title}" if group else code
 
 
+@lru_cache(maxsize=256)
+def _recent(periods: tuple[WorkPeriod, ...], since: dt.date) -> tuple[tuple[str, bool], ...]:
+    """(NOC, any of it paid) for each occupation worked since ``since``, by code; the same for
+    every category of one assessment, so computed once."""
+    paid: dict[str, bool] = {}
+    for p in periods:
+        if p.end > since:
+            paid[p.noc] = paid.get(p.noc, False) or p.paid
+    return tuple(sorted(paid.items()))
+
+
 @evaluates(OccupationExperienceCriterion)
 def _experience(c: Criterion, ctx: Context, version: CategoryVersion) -> Outcome:
     assert isinstance(c, OccupationExperienceCriterion)
@@ -242,18 +254,18 @@ def _experience(c: Criterion, ctx: Context, version: CategoryVersion) -> Outcome
     needed = f"{c.minimum_months} {kind} needed"
     window = f"within the past {c.window_years} years"
     if not relevant:
-        recent = [p for p in ctx.periods if p.end > window_start]
+        recent = _recent(ctx.periods, window_start)
         why = []
-        for code in sorted({p.noc for p in recent}):
+        for code, paid in recent:
             if code not in listed:
                 why.append(f"{code} is not on the {version.year} {version.official_name} list")
-            elif any(p.paid for p in recent if p.noc == code):  # paid, but not in Canada
+            elif paid:  # paid, but not in Canada
                 why.append(f"the work in {code} was outside Canada")
             else:
                 why.append(f"the work in {code} was unpaid")
         if not why:
             return Outcome(False, f"no listed occupation: no work experience{where} {window}")
-        if all(p.noc not in listed for p in recent):
+        if all(code not in listed for code, _ in recent):
             return Outcome(False, f"no listed occupation: {', '.join(why)}")
         return Outcome(False, f"no paid work in a listed occupation{where}: {', '.join(why)}")
     by_code: dict[str, list[WorkPeriod]] = {}
