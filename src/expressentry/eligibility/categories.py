@@ -371,7 +371,7 @@ def context(
     *,
     explain: bool = True,
 ) -> Context:
-    periods = work_periods(profile.work_history, as_of)
+    periods = work_periods(profile.work_history, as_of)  # shipped skilled-work rule
     return Context(profile, as_of, principal, periods, eca_years, explain)
 
 

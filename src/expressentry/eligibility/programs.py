@@ -287,7 +287,7 @@ class _Assessment:
         self.rules = rules
         self.rulebook = rulebook
         self.on = facts.as_of
-        self.periods = work_periods(profile.work_history, facts.as_of)
+        self.periods = work_periods(profile.work_history, facts.as_of, rulebook)
         self.offer_ok = qualifying_offer(facts.job_offer, lmia_exempt_allowed=True)
         self.levels = facts.principal.first_levels
         self.scale = "NCLC" if facts.principal.first_language == "french" else "CLB"

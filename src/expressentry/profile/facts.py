@@ -28,7 +28,6 @@ from expressentry.profile.model import (
     Spouse,
 )
 from expressentry.rules import language
-from expressentry.rules.noc import SKILLED_TEERS
 from expressentry.rules.tables import NotInForce, RuleBook, default_rulebook
 
 FULL_TIME_HOURS = 30.0
@@ -73,22 +72,38 @@ class WorkPeriod(NamedTuple):
     self_employed: bool
     during_full_time_study: bool
     employer: str | None = None
+    #: skilled work for Express Entry on the assessment date (``programs/skilled_work.yaml``)
+    skilled: bool = True
 
     @property
     def in_canada(self) -> bool:
         return self.country == "CA"
 
     @property
-    def skilled(self) -> bool:
-        return self.teer in SKILLED_TEERS
-
-    @property
     def full_time_share(self) -> float:
         return min(self.hours_per_week, FULL_TIME_HOURS) / FULL_TIME_HOURS
 
 
-def work_periods(jobs: Iterable[Job], as_of: dt.date) -> tuple[WorkPeriod, ...]:
+@lru_cache(maxsize=512)
+def skilled_codes_rule(
+    rulebook: RuleBook, as_of: dt.date
+) -> tuple[frozenset[int], frozenset[str], frozenset[str]]:
+    """(skilled TEERs, codes not skilled despite their TEER, codes skilled despite it)."""
+    value = rulebook["programs.skilled_work"].at(max(as_of, dt.date(2015, 1, 1)))
+    return frozenset(value["teers"]), frozenset(value["not_skilled"]), frozenset(value["skilled"])
+
+
+def is_skilled(code: str, as_of: dt.date, rulebook: RuleBook | None = None) -> bool:
+    """Whether work in a NOC 2021 unit group is skilled for Express Entry on ``as_of``."""
+    teers, not_skilled, skilled = skilled_codes_rule(rulebook or default_rulebook(), as_of)
+    return code in skilled or (int(code[1]) in teers and code not in not_skilled)
+
+
+def work_periods(
+    jobs: Iterable[Job], as_of: dt.date, rulebook: RuleBook | None = None
+) -> tuple[WorkPeriod, ...]:
     """Jobs as periods ``[start, end)`` up to ``as_of`` (exclusive); future work is dropped."""
+    teers, not_skilled, skilled = skilled_codes_rule(rulebook or default_rulebook(), as_of)
     out = []
     for job in jobs:
         if job.start >= as_of:
@@ -106,6 +121,7 @@ def work_periods(jobs: Iterable[Job], as_of: dt.date) -> tuple[WorkPeriod, ...]:
                 job.self_employed,
                 job.during_full_time_study,
                 job.employer,
+                job.noc in skilled or (int(job.noc[1]) in teers and job.noc not in not_skilled),
             )
         )
     return tuple(out)
@@ -204,19 +220,6 @@ def _convert_with(test: LanguageTest, rulebook: RuleBook) -> language.Conversion
         return None
 
 
-def best_by_language(
-    conversions: Iterable[language.Conversion], rank: Callable[[tuple[int, ...]], int]
-) -> dict[str, tuple[int, int, int, int]]:
-    """The best result per language ('english', 'french'), ranked by ``rank`` then level."""
-    best: dict[str, tuple[int, int, int, int]] = {}
-    for conv in conversions:
-        current = best.get(conv.language)
-        key = (rank(conv.levels), min(conv.levels), sum(conv.levels))
-        if current is None or key > (rank(current), min(current), sum(current)):
-            best[conv.language] = conv.levels
-    return best
-
-
 # --- education --------------------------------------------------------------------------------
 
 
@@ -269,6 +272,9 @@ def canadian_education_level(credentials: Sequence[Credential]) -> str | None:
     return max((c.level for c in eligible), key=EDUCATION_RANK.__getitem__)
 
 
+Levels = tuple[int, int, int, int]
+
+
 # --- the facts --------------------------------------------------------------------------------
 
 
@@ -293,6 +299,7 @@ class JobOfferFacts:
     noc: str
     teer: int
     major_group: str
+    skilled: bool
     lmia: bool
     lmia_exempt: bool
     full_time: bool
@@ -337,6 +344,46 @@ def _settings(rulebook: RuleBook, as_of: dt.date) -> _Settings:
     return _Settings(eca_years=rulebook["programs.eca_validity"].at(as_of)["years"], rank=rank)
 
 
+def language_choices(
+    tests: Sequence[LanguageTest], as_of: dt.date, rulebook: RuleBook
+) -> list[tuple[Levels | None, Levels | None]]:
+    """Every (English, French) pair of valid results a person could put forward.
+
+    One pair in the common case (at most one result per language); with several results in a
+    language, each is a choice, and the CRS keeps the one that scores highest (see ``derive``).
+    """
+    english: list[Levels] = []
+    french: list[Levels] = []
+    for conv in valid_conversions(tests, as_of, rulebook):
+        bucket = english if conv.language == "english" else french
+        if conv.levels not in bucket:
+            bucket.append(conv.levels)
+    return [(e, f) for e in (english or [None]) for f in (french or [None])]
+
+
+def _first_language_choices(
+    pairs: list[tuple[Levels | None, Levels | None]],
+    declared: str | None,
+    rank: Callable[[tuple[int, ...]], int],
+    either_first: bool,
+) -> list[tuple[Levels | None, Levels | None, str | None]]:
+    out: list[tuple[Levels | None, Levels | None, str | None]] = []
+    for english, french in pairs:
+        if declared is not None:
+            out.append((english, french, declared))
+        elif english is None and french is None:
+            out.append((english, french, None))
+        elif english is not None and french is not None and either_first:
+            out += [(english, french, "english"), (english, french, "french")]
+        # the profile format: when omitted, the language whose result gives more
+        # first-language points
+        elif french is None or (english is not None and rank(english) >= rank(french)):
+            out.append((english, french, "english"))
+        else:
+            out.append((english, french, "french"))
+    return out
+
+
 def person_facts(
     *,
     birth: dt.date | None,
@@ -346,39 +393,45 @@ def person_facts(
     declared_first: str | None,
     as_of: dt.date,
     rulebook: RuleBook,
-) -> PersonFacts:
+    either_first: bool = False,
+) -> list[PersonFacts]:
+    """The person's facts, once per choice of language results (usually one).
+
+    ``either_first``: with results in both languages and none declared first, try each as the
+    first official language (for a spouse, whose first language the format does not record).
+    """
     settings = _settings(rulebook, as_of)
     credentials = counted_credentials(education, as_of, settings.eca_years)
     rank = settings.rank
-    best = best_by_language(valid_conversions(tests, as_of, rulebook), rank)
-    english, french = best.get("english"), best.get("french")
-    if declared_first is not None:
-        first = declared_first
-    elif english is None and french is None:
-        first = None
-    elif french is None or (english is not None and rank(english) >= rank(french)):
-        first = "english"
-    else:
-        first = "french"
-    if first == "english":
-        first_levels, second_levels = english, french
-    elif first == "french":
-        first_levels, second_levels = french, english
-    else:
-        first_levels = second_levels = None
-    periods = work_periods(jobs, as_of)
-    return PersonFacts(
-        age=age_on(birth, as_of) if birth is not None else None,
-        education=highest_level(credentials),
-        canadian_education=canadian_education_level(credentials),
-        first_language=first,
-        first_levels=first_levels,
-        second_levels=second_levels,
-        english_levels=english,
-        french_levels=french,
-        canadian_work_years=experience_years(periods, as_of, 10, counts_as_canadian),
-        foreign_work_years=experience_years(periods, as_of, 10, counts_as_foreign),
-    )
+    periods = work_periods(jobs, as_of, rulebook)
+    common = {
+        "age": age_on(birth, as_of) if birth is not None else None,
+        "education": highest_level(credentials),
+        "canadian_education": canadian_education_level(credentials),
+        "canadian_work_years": experience_years(periods, as_of, 10, counts_as_canadian),
+        "foreign_work_years": experience_years(periods, as_of, 10, counts_as_foreign),
+    }
+    out = []
+    for english, french, first in _first_language_choices(
+        language_choices(tests, as_of, rulebook), declared_first, rank, either_first
+    ):
+        if first == "english":
+            first_levels, second_levels = english, french
+        elif first == "french":
+            first_levels, second_levels = french, english
+        else:
+            first_levels = second_levels = None
+        out.append(
+            PersonFacts(
+                first_language=first,
+                first_levels=first_levels,
+                second_levels=second_levels,
+                english_levels=english,
+                french_levels=french,
+                **common,
+            )
+        )
+    return out
 
 
 def scored_with_spouse(profile: Profile) -> bool:
@@ -393,7 +446,7 @@ def scored_with_spouse(profile: Profile) -> bool:
     )
 
 
-def spouse_facts(spouse: Spouse, as_of: dt.date, rulebook: RuleBook) -> PersonFacts:
+def spouse_facts(spouse: Spouse, as_of: dt.date, rulebook: RuleBook) -> list[PersonFacts]:
     return person_facts(
         birth=spouse.date_of_birth,
         education=spouse.education,
@@ -402,14 +455,17 @@ def spouse_facts(spouse: Spouse, as_of: dt.date, rulebook: RuleBook) -> PersonFa
         declared_first=None,
         as_of=as_of,
         rulebook=rulebook,
+        either_first=True,
     )
 
 
-def derive(profile: Profile, as_of: dt.date, rulebook: RuleBook | None = None) -> Facts:
-    """Every fact the CRS needs, as of ``as_of``."""
+def derive_choices(
+    profile: Profile, as_of: dt.date, rulebook: RuleBook | None = None
+) -> list[Facts]:
+    """The facts once per choice of language results of the applicant and the spouse."""
     rulebook = rulebook or default_rulebook()
     with_spouse = scored_with_spouse(profile)
-    principal = person_facts(
+    principals = person_facts(
         birth=profile.date_of_birth,
         education=profile.education,
         tests=profile.language_tests,
@@ -418,28 +474,25 @@ def derive(profile: Profile, as_of: dt.date, rulebook: RuleBook | None = None) -
         as_of=as_of,
         rulebook=rulebook,
     )
-    spouse = (
-        spouse_facts(profile.spouse, as_of, rulebook)
+    spouses: list[PersonFacts | None] = (
+        list(spouse_facts(profile.spouse, as_of, rulebook))
         if with_spouse and profile.spouse is not None
-        else None
+        else [None]
     )
     offer = profile.job_offer
     nomination = profile.provincial_nomination
-    return Facts(
-        as_of=as_of,
-        with_spouse=with_spouse,
-        principal=principal,
-        spouse=spouse,
-        certificate_of_qualification=profile.certificate_of_qualification is not None
-        and (
-            profile.certificate_of_qualification.issued_on is None
-            or profile.certificate_of_qualification.issued_on <= as_of
-        ),
-        provincial_nomination=nomination is not None and nomination.nominated_on <= as_of,
-        job_offer=JobOfferFacts(
+    coq = profile.certificate_of_qualification
+    common = {
+        "as_of": as_of,
+        "with_spouse": with_spouse,
+        "certificate_of_qualification": coq is not None
+        and (coq.issued_on is None or coq.issued_on <= as_of),
+        "provincial_nomination": nomination is not None and nomination.nominated_on <= as_of,
+        "job_offer": JobOfferFacts(
             noc=offer.noc,
             teer=int(offer.noc[1]),
             major_group=offer.noc[:2],
+            skilled=is_skilled(offer.noc, as_of, rulebook),
             lmia=offer.lmia,
             lmia_exempt=offer.lmia_exempt,
             full_time=offer.full_time,
@@ -448,5 +501,21 @@ def derive(profile: Profile, as_of: dt.date, rulebook: RuleBook | None = None) -
         )
         if offer is not None
         else None,
-        sibling_in_canada=profile.sibling_in_canada,
-    )
+        "sibling_in_canada": profile.sibling_in_canada,
+    }
+    return [Facts(principal=p, spouse=sp, **common) for p in principals for sp in spouses]
+
+
+def derive(profile: Profile, as_of: dt.date, rulebook: RuleBook | None = None) -> Facts:
+    """Every fact the rules need, as of ``as_of``.
+
+    When the applicant or the spouse has several valid results in one language, the result put
+    forward is the one that gives the highest CRS score, as a candidate would choose.
+    """
+    choices = derive_choices(profile, as_of, rulebook)
+    if len(choices) == 1:
+        return choices[0]
+    # the CRS decides between choices; imported here because scoring builds on these facts
+    from expressentry.scoring.crs import score_facts
+
+    return max(choices, key=lambda f: score_facts(f, rulebook).total)

@@ -17,6 +17,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -73,6 +74,12 @@ def _province(value: str) -> str:
     return value
 
 
+def _no_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
 def _not_future(value: dt.date) -> dt.date:
     if value > dt.date.today():
         raise ValueError(f"{value.isoformat()} is in the future")
@@ -83,6 +90,9 @@ NocCode = Annotated[str, AfterValidator(_noc_code)]
 Country = Annotated[str, AfterValidator(_country)]
 Province = Annotated[str, AfterValidator(_province)]
 PastDate = Annotated[dt.date, AfterValidator(_not_future)]
+#: numbers: JSON true/false are not numbers (pydantic would read true as 1)
+Number = Annotated[float, BeforeValidator(_no_bool)]
+Count = Annotated[int, BeforeValidator(_no_bool)]
 
 
 class _Strict(BaseModel):
@@ -102,7 +112,7 @@ class Credential(_Strict):
     completed_on: dt.date | None = None
     eca: ECA | None = None
     full_time: bool | None = None
-    months_in_canada: int | None = Field(default=None, ge=0, le=600)
+    months_in_canada: Count | None = Field(default=None, ge=0, le=600)
 
     @property
     def canadian(self) -> bool:
@@ -112,10 +122,10 @@ class Credential(_Strict):
 class LanguageTest(_Strict):
     test: LanguageTestName
     taken_on: PastDate
-    listening: float
-    reading: float
-    writing: float
-    speaking: float
+    listening: Number
+    reading: Number
+    writing: Number
+    speaking: Number
 
     @model_validator(mode="after")
     def _on_scale(self) -> LanguageTest:
@@ -142,7 +152,7 @@ class Job(_Strict):
     country: Country
     start: dt.date
     end: dt.date | None = None
-    hours_per_week: float = Field(gt=0, le=168)
+    hours_per_week: Number = Field(gt=0, le=168)
     paid: bool = True
     self_employed: bool = False
     during_full_time_study: bool = False
@@ -151,7 +161,9 @@ class Job(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Job:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
+            raise ValueError(
+                f"end: {self.end.isoformat()} is before start {self.start.isoformat()}"
+            )
         return self
 
 
@@ -167,7 +179,7 @@ class JobOffer(_Strict):
     #: an LMIA-exempt offer that qualifies as arranged employment (MI 2016-1, from 2016-11-19)
     lmia_exempt: bool = False
     full_time: bool = True
-    duration_months: int = Field(default=12, ge=0, le=1200)
+    duration_months: Count = Field(default=12, ge=0, le=1200)
     employer: str | None = None
     non_seasonal: bool = True
 
@@ -205,8 +217,8 @@ class Profile(_Strict):
     sibling_in_canada: bool = False
     relative_in_canada: bool = False
     studied_in_canada: bool = False
-    settlement_funds_cad: float | None = Field(default=None, ge=0)
-    family_size: int | None = Field(default=None, ge=1, le=50)
+    settlement_funds_cad: Number | None = Field(default=None, ge=0)
+    family_size: Count | None = Field(default=None, ge=1, le=50)
     authorized_to_work_in_canada: bool = False
     intends_to_live_in_quebec: bool = False
 

@@ -308,23 +308,18 @@ def check_scores(
 
     A score is a problem when it is missing or off the test's scale for the chart in force on
     ``taken_on`` (below the minimum, above the maximum, or not on a step, e.g. IELTS 6.3).
-    Problems with the test itself (an unknown test id, or a test not accepted on that date) are
-    reported with ``"test"`` in place of an ability. Never raises for bad input.
+    An unknown test id is reported with ``"test"`` in place of an ability. A result from before
+    the test was accepted (PTE Core before 2024-01-30) is not bad input: it is checked against
+    the test's first chart, and gives no points (``convert`` raises NotInForce). Never raises
+    for bad input.
     """
     try:
         c = _chart(test, taken_on, rulebook)
     except UnknownTest as exc:
         return [("test", str(exc))]
     except NotInForce:
-        table = _table(test, rulebook)
-        first = table.versions[0].effective_from
-        return [
-            (
-                "test",
-                f"{TEST_NAMES[test]} is not an accepted test for a test taken on "
-                f"{taken_on.isoformat()} (accepted for tests taken from {first.isoformat()})",
-            )
-        ]
+        first = _table(test, rulebook).versions[0].effective_from
+        c = _chart(test, first, rulebook)
     return _problems(c, scores)
 
 

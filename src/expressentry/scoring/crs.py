@@ -25,7 +25,6 @@ from typing import Any
 from expressentry.profile.facts import Facts, JobOfferFacts, PersonFacts, derive
 from expressentry.profile.model import Profile
 from expressentry.rules.formulas import FormulaRegistry
-from expressentry.rules.noc import SKILLED_TEERS
 from expressentry.rules.tables import RuleBook, default_rulebook
 
 CRS_EPOCH = dt.date(2015, 1, 1)
@@ -196,7 +195,7 @@ def qualifying_offer(offer: JobOfferFacts | None, *, lmia_exempt_allowed: bool) 
         and offer.full_time
         and offer.non_seasonal
         and offer.duration_months >= 12
-        and offer.teer in SKILLED_TEERS
+        and offer.skilled
         and (offer.lmia or (lmia_exempt_allowed and offer.lmia_exempt))
     )
 
