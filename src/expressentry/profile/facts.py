@@ -256,7 +256,9 @@ def highest_level(credentials: Sequence[Credential]) -> str:
     return level
 
 
-def canadian_education_level(credentials: Sequence[Credential]) -> str | None:
+def canadian_education_level(
+    credentials: Sequence[Credential], minimum_months: int = 8
+) -> str | None:
     """The highest Canadian post-secondary credential that earns Canadian-education points
     (MI s. 30: full-time study of at least eight months, in Canada), or None."""
     eligible = [
@@ -265,7 +267,7 @@ def canadian_education_level(credentials: Sequence[Credential]) -> str | None:
         if c.canadian
         and c.level in POST_SECONDARY
         and c.full_time is not False
-        and (c.months_in_canada is None or c.months_in_canada >= 8)
+        and (c.months_in_canada is None or c.months_in_canada >= minimum_months)
     ]
     if not eligible:
         return None
@@ -327,6 +329,7 @@ class _Settings:
 
     eca_years: int
     rank: Callable[[tuple[int, ...]], int]
+    canadian_education_months: int
 
 
 @lru_cache(maxsize=512)
@@ -341,7 +344,13 @@ def _settings(rulebook: RuleBook, as_of: dt.date) -> _Settings:
     def rank(levels: tuple[int, ...]) -> int:
         return sum(by_level[min(level, 12)] for level in levels)
 
-    return _Settings(eca_years=rulebook["programs.eca_validity"].at(as_of)["years"], rank=rank)
+    study = rulebook["crs.additional.canadian_education"]
+    months = (study.get(as_of) or study.versions[0].value)["minimum_full_time_months"]
+    return _Settings(
+        eca_years=rulebook["programs.eca_validity"].at(as_of)["years"],
+        rank=rank,
+        canadian_education_months=months,
+    )
 
 
 def language_choices(
@@ -407,7 +416,9 @@ def person_facts(
     common = {
         "age": age_on(birth, as_of) if birth is not None else None,
         "education": highest_level(credentials),
-        "canadian_education": canadian_education_level(credentials),
+        "canadian_education": canadian_education_level(
+            credentials, settings.canadian_education_months
+        ),
         "canadian_work_years": experience_years(periods, as_of, 10, counts_as_canadian),
         "foreign_work_years": experience_years(periods, as_of, 10, counts_as_foreign),
     }

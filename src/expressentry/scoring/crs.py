@@ -200,11 +200,12 @@ def qualifying_offer(offer: JobOfferFacts | None, *, lmia_exempt_allowed: bool) 
     )
 
 
-def _job_offer_points(facts: Facts, t: Tables, *, lmia_exempt_allowed: bool) -> int:
+def _job_offer_points(facts: Facts, t: Tables) -> int:
     offer = facts.job_offer
-    if offer is None or not qualifying_offer(offer, lmia_exempt_allowed=lmia_exempt_allowed):
-        return 0
     table = t["crs.additional.job_offer"]
+    exempt_ok = not table["lmia_required"]
+    if offer is None or not qualifying_offer(offer, lmia_exempt_allowed=exempt_ok):
+        return 0
     return table["senior_management"] if offer.major_group == "00" else table["other"]
 
 
@@ -250,7 +251,7 @@ def additional_2015(facts: Facts, t: Tables) -> Block:
         facts,
         t,
         provincial_nomination=_nomination(facts, t),
-        job_offer=_job_offer_points(facts, t, lmia_exempt_allowed=False),
+        job_offer=_job_offer_points(facts, t),
     )
 
 
@@ -261,7 +262,7 @@ def additional_2016(facts: Facts, t: Tables) -> Block:
         facts,
         t,
         provincial_nomination=_nomination(facts, t),
-        job_offer=_job_offer_points(facts, t, lmia_exempt_allowed=True),
+        job_offer=_job_offer_points(facts, t),
         canadian_education=_canadian_education(facts, t),
     )
 
@@ -273,7 +274,7 @@ def additional_2017(facts: Facts, t: Tables) -> Block:
         facts,
         t,
         provincial_nomination=_nomination(facts, t),
-        job_offer=_job_offer_points(facts, t, lmia_exempt_allowed=True),
+        job_offer=_job_offer_points(facts, t),
         french=_french(facts, t),
         canadian_education=_canadian_education(facts, t),
         sibling=_sibling(facts, t),
