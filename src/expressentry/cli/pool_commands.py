@@ -60,10 +60,10 @@ def parse_at(value: str | None) -> dt.datetime:
         when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise typer.BadParameter(
-            f"{value!r} is not a date and time (e.g. 2026-11-20T12:00:00Z)"
+            f"{value!r} is not a date and time (e.g. 2026-11-20T12:00:00Z)", param_hint="'--at'"
         ) from None
     if when.tzinfo is None:
-        raise typer.BadParameter(f"{value!r} has no time zone (add Z for UTC)")
+        raise typer.BadParameter(f"{value!r} has no time zone (add Z for UTC)", param_hint="'--at'")
     return when.astimezone(dt.UTC)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, event, func, insert, select, update
 
 from expressentry.pool.assessment import PoolAssessment, assess_for_pool
 from expressentry.pool.schema import category_bits, events, profile_states, profiles
@@ -103,6 +103,10 @@ class Pool:
         self.rulebook = rulebook or default_rulebook()
         self.categories = categories or default_categories()
         self._bits: dict[str, int] = {}
+        # a bit created in a transaction that is rolled back (a round's preview) must not stay
+        # cached: forget the cache on every rollback (it is re-read from category_bits)
+        bits = self._bits
+        event.listen(engine, "rollback", lambda _conn: bits.clear())
 
     # --- category bits ------------------------------------------------------------------------
 
@@ -507,6 +511,14 @@ class Pool:
         at = dt.datetime.combine(as_of, dt.time(0, 0), UTC)
         changed = 0
         with self.engine.begin() as conn:
+            # never rewrite the pool as it stood at a round already held (round verify reads
+            # it back): a rescoring as of a round's own day takes effect just after that round
+            from expressentry.pool.schema import rounds
+
+            last_round = conn.scalar(select(func.max(rounds.c.held_at)))
+            start = at
+            if last_round is not None:
+                start = max(at, as_utc(last_round) + dt.timedelta(microseconds=1))
             rows = conn.execute(
                 select(
                     profile_states.c.profile_pk,
@@ -517,7 +529,10 @@ class Pool:
                     profile_states.c.categories,
                     profile_states.c.expires_on,
                     profile_states.c.valid_from,
-                ).where(
+                    profiles.c.profile_id,
+                )
+                .join(profiles, profiles.c.pk == profile_states.c.profile_pk)
+                .where(
                     profile_states.c.valid_to.is_(None),
                     profile_states.c.status.in_(("in_pool", "invited")),
                 )
@@ -531,7 +546,7 @@ class Pool:
                     and json.dumps(list(a.categories)) == row.categories
                     and a.expires_on == row.expires_on
                 )
-                when = max(at, as_utc(row.valid_from))
+                when = max(start, as_utc(row.valid_from))
                 if same:
                     conn.execute(
                         update(profile_states)
@@ -542,8 +557,17 @@ class Pool:
                         .values(scored_on=as_of, rules_version=a.rules_version)
                     )
                     continue
-                self._change(
+                before, after = self._change(
                     conn, row.profile_pk, at=when, actor=actor, reason="rescored", assessment=a
+                )
+                record_event(
+                    conn,
+                    at=when,
+                    actor=actor,
+                    kind="profile.rescored",
+                    subject=f"profile:{row.profile_id}",
+                    before=_state_summary(before),
+                    after=_summary_values(after),
                 )
                 changed += 1
             record_event(

@@ -141,7 +141,8 @@ class Invitations:
                 actor=actor,
                 kind="application.submitted",
                 subject=f"profile:{profile_id}",
-                after={"ita": ita.pk, "application": pk},
+                before={"ita": ita.pk, "status": "outstanding", "profile": current.status},
+                after={"ita": ita.pk, "status": "applied", "application": pk},
             )
         return int(pk)
 

@@ -1,0 +1,149 @@
+"""Importing JSON Lines: good lines are imported, every bad line is reported, none is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from expressentry.pool.assessment import assess_for_pool
+from expressentry.profile.model import parse_profile
+
+
+def line(doc: dict) -> str:
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_import_reports_every_bad_line_and_loses_none(
+    pool, engine, profiles, audit, counts, workers
+) -> None:
+    pool.submit(profiles.parse(profiles.example("in-pool")))
+    no_id = profiles.example("x")
+    del no_id["profile_id"]
+    no_time = profiles.example("no-time")
+    del no_time["submitted_at"]
+    typo = profiles.example("typo")
+    typo["setlement_funds_cad"] = 1
+    lines = [
+        line(profiles.example("g-1", "2026-06-01T09:00:00Z")),  # 1 good
+        '{"profile_id": "broken", ',  # 2 not JSON
+        line(typo),  # 3 unknown field
+        line(no_id),  # 4 no profile_id
+        line(no_time),  # 5 no submitted_at
+        line(profiles.with_english("g-2", 8, submitted_at="2026-06-02T09:00:00Z")),  # 6 good
+        "",  # 7 blank: skipped
+        line(profiles.with_english("g-1", 9)),  # 8 duplicate of line 1
+        line(profiles.example("in-pool")),  # 9 already in the pool
+        line(profiles.ineligible("weak")),  # 10 meets no program
+        line(profiles.example("bad-date", date_of_birth="1996-02-30")),  # 11 bad date
+        line(profiles.with_english("g-3", 10, submitted_at="2026-06-03T09:00:00Z")),  # 12 good
+        line(profiles.with_english("g-4", 7, submitted_at="2026-06-04T09:00:00Z")),  # 13 good
+    ]
+    before = counts(engine)
+    report = pool.import_lines(
+        lines, as_of=dt.date(2026, 6, 10), batch=2, actor="loader", workers=workers
+    )
+
+    assert report.imported == 4
+    assert report.refused == 1
+    problems = dict(report.problems)
+    assert len(problems) == len(report.problems) == report.bad == 8  # one report a line
+    assert sorted(problems) == [2, 3, 4, 5, 8, 9, 10, 11]
+    assert "not valid JSON" in problems[2] or "json" in problems[2].lower()
+    assert "setlement_funds_cad" in problems[3] and "unknown field" in problems[3]
+    assert problems[4].startswith("profile_id:")
+    assert problems[5].startswith("submitted_at:")
+    assert "'g-1' appears twice in the file" in problems[8]
+    assert "'in-pool' is already in the pool" in problems[9]
+    assert problems[10].startswith("not eligible for any program")
+    assert "date_of_birth" in problems[11]
+    # none lost: every line that is not blank is either imported or reported
+    non_blank = {n for n, text in enumerate(lines, start=1) if text.strip()}
+    imported = {1, 6, 12, 13}
+    assert imported | set(problems) == non_blank
+    assert not imported & set(problems)
+
+    in_pool = {r["profile_id"]: r for r in pool.list(limit=100)}
+    assert set(in_pool) == {"in-pool", "g-1", "g-2", "g-3", "g-4"}
+    assert in_pool["g-1"]["submitted_at"] == "2026-06-01T09:00:00+00:00"
+    assert in_pool["g-3"]["submitted_at"] == "2026-06-03T09:00:00+00:00"
+    assert pool.history("g-2")[0]["reason"] == "imported"
+    assert pool.history("g-2")[0]["actor"] == "loader"
+    after = counts(engine)
+    assert after["profiles"] - before["profiles"] == 4
+    assert after["profile_states"] - before["profile_states"] == 4
+    events = audit(engine, "pool", kind="pool.imported")
+    assert sum(e["after"]["profiles"] for e in events) == 4
+    assert {e["actor"] for e in events} == {"loader"}
+
+
+def test_imported_profiles_are_stored_as_a_submit_would_store_them(pool) -> None:
+    """Scored as of the import's date (or the submission date when later), in two worker
+    processes, in line order."""
+    from expressentry.simulation import synth
+
+    as_of = dt.date(2026, 11, 1)
+    docs = list(synth.profiles(120, as_of, seed=11))
+    report = pool.import_lines([json.dumps(d) for d in docs], as_of=as_of, workers=2)
+    assert report.imported + report.bad == len(docs)
+    assert report.imported == pool.stats()["by_status"]["in_pool"]
+    assert 30 <= report.imported <= 110  # synth: about 60 % meet a program
+    assert all(reason.startswith("not eligible") for _, reason in report.problems)
+    refused_lines = {n for n, _ in report.problems}
+    for number, doc in enumerate(docs, start=1):
+        profile = parse_profile(doc)
+        submitted = profile.submitted_at.astimezone(dt.UTC).date()
+        on = max(as_of, submitted)
+        a = assess_for_pool(profile, submitted, on, pool.rulebook, pool.categories)
+        assert a.eligible == (number not in refused_lines), doc["profile_id"]
+        if a.eligible:
+            shown = pool.show(doc["profile_id"])
+            assert shown["crs"] == a.crs
+            assert shown["scored_on"] == on.isoformat()
+            assert shown["expires_on"] == a.expires_on.isoformat()
+            assert shown["categories"] == list(a.categories)
+            assert shown["submitted_at"] == profile.submitted_at.astimezone(dt.UTC).isoformat()
+
+
+def test_lines_are_numbered_across_the_workers_chunks() -> None:
+    """The workers assess the file in chunks: bad lines far apart keep their numbers, and the
+    results come back in line order."""
+    from expressentry.pool.importer import Parsed, Problem, assess_lines
+    from expressentry.simulation import synth
+
+    lines = list(synth.jsonl(40, dt.date(2026, 11, 1), seed=5))
+    bad = {1: "{", 6: "[]", 7: '{"profile_id": "z"}', 33: "not json", 40: '{"nope": 1}'}
+    for number, text in bad.items():
+        lines[number - 1] = text
+    lines.insert(20, "   ")  # a blank line 21: skipped, but it counts in the numbering
+    results = list(assess_lines(lines, dt.date(2026, 11, 1), workers=2, chunk=5))
+    numbers = [r.number for r in results]
+    assert numbers == sorted(numbers) == [n for n in range(1, 42) if n != 21]
+    problems = {r.number for r in results if isinstance(r, Problem) and not r.refused}
+    assert problems == {1, 6, 7, 34, 41}
+    for r in results:
+        if isinstance(r, Parsed):
+            assert r.profile.profile_id == f"s-{r.number - (r.number > 21):07d}"
+    serial = list(assess_lines(lines, dt.date(2026, 11, 1), workers=1))
+    assert [(r.number, type(r)) for r in serial] == [(r.number, type(r)) for r in results]
+
+
+def test_the_pool_takes_new_profiles_after_a_bulk_import(pool, profiles, synth_pool) -> None:
+    """The bulk path writes explicit keys (COPY on PostgreSQL): later writes must not collide."""
+    first = synth_pool(pool, 60, seed=3)
+    second = pool.import_lines(
+        [line(profiles.with_english(f"late-{i}", 8)) for i in range(3)],
+        as_of=dt.date(2026, 6, 10),
+        batch=2,
+        workers=1,
+    )
+    assert second.imported == 3
+    assert pool.submit(profiles.parse(profiles.example("after-import"))).entered
+    pool.update(
+        profiles.parse(profiles.with_english("late-1", 10)),
+        at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC),
+    )
+    assert pool.stats()["in_pool"] == first.imported + 4
+    assert pool.show("late-1")["version"] == 2
