@@ -139,6 +139,13 @@ class Pool:
             raise PoolError(f"no profile {profile_id!r} in the pool")
         return int(pk)
 
+    @staticmethod
+    def _last_round_at(conn: Connection) -> dt.datetime | None:
+        from expressentry.pool.schema import rounds
+
+        latest = conn.scalar(select(func.max(rounds.c.held_at)))
+        return as_utc(latest) if latest is not None else None
+
     def _current(self, conn: Connection, pk: int) -> Any:
         return conn.execute(
             select(profile_states).where(
@@ -326,7 +333,9 @@ class Pool:
                 conn,
                 pk=pk,
                 version=1,
-                at=submitted_at,
+                # the pool's record starts at submission, or after the latest round held: a
+                # round already held cannot have seen it (submitted_at still breaks ties)
+                at=max(submitted_at, self._last_round_at(conn) or submitted_at),
                 status="in_pool",
                 submitted_at=submitted_at,
                 document=profile.model_dump_json(),
@@ -358,6 +367,12 @@ class Pool:
         assessment: PoolAssessment | None = None,
     ) -> tuple[Any, dict[str, Any]]:
         """Close the current state of a profile and open the next one."""
+        last_round = self._last_round_at(conn)
+        if last_round is not None and at < last_round:
+            raise PoolError(
+                f"at: {at.isoformat()} is before the latest round of invitations "
+                f"({last_round.isoformat()}); a change cannot be dated before a round already held"
+            )
         row = self._current(conn, pk)
         if as_utc(row.valid_from) > at:
             raise PoolError(
@@ -647,6 +662,7 @@ class Pool:
                     fresh.append((profile, a))
             if not fresh:
                 return
+            last_round = self._last_round_at(conn)
             start = conn.scalar(select(func.coalesce(func.max(profiles.c.pk), 0))) + 1
             identity = []
             states = []
@@ -661,7 +677,7 @@ class Pool:
                         conn,
                         pk=pk,
                         version=1,
-                        at=submitted,
+                        at=max(submitted, last_round or submitted),
                         status="in_pool",
                         submitted_at=submitted,
                         document=profile.model_dump_json(),
