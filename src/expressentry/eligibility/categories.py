@@ -363,6 +363,15 @@ def evaluate(version: CategoryVersion, ctx: Context) -> CategoryResult:
     )
 
 
+def meets(version: CategoryVersion, ctx: Context) -> bool:
+    """Whether the profile meets every criterion of the category (stops at the first unmet)."""
+    for criterion in version.criteria:
+        evaluator = EVALUATORS.get(type(criterion))
+        if evaluator is None or not evaluator(criterion, ctx, version).met:
+            return False
+    return True
+
+
 def context(
     profile: Profile,
     as_of: dt.date,

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from expressentry.eligibility.categories import assess_categories, context
+from expressentry.eligibility.categories import context, meets
 from expressentry.eligibility.programs import assess_programs
 from expressentry.pool.schema import PROGRAM_BITS
 from expressentry.profile.facts import add_years, derive
@@ -93,9 +93,7 @@ def assess_for_pool(
             mask |= bit
     eca_years = rulebook["programs.eca_validity"].at(as_of)["years"]
     ctx = context(profile, as_of, facts.principal, eca_years, explain=False)
-    met = tuple(
-        category_key(c.slug, c.year) for c in assess_categories(ctx, categories) if c.eligible
-    )
+    met = tuple(category_key(v.slug, v.year) for v in categories.in_force(as_of) if meets(v, ctx))
     reasons: tuple[str, ...] = ()
     if not programs.express_entry_eligible:
         doc = programs.document()
