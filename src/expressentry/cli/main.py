@@ -252,6 +252,12 @@ def _add_pool_commands() -> None:
     app.add_typer(round_app, name="round")
     app.add_typer(ita_app, name="ita")
     app.add_typer(application_app, name="application")
+    from expressentry.cli import simulation_commands
+    from expressentry.cli.history_commands import history_app
+
+    app.add_typer(history_app, name="history")
+
+    simulation_commands.register(app)
 
 
 def run() -> None:

@@ -1,0 +1,301 @@
+"""``expressentry pool synth``, ``simulate``, ``predict-cutoff``, ``plan`` and ``demo``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from expressentry.cli.pool_commands import DbOption, fail, opened, pool_app
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on standard error, one task per stage."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda stage, done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+@pool_app.command("synth")
+def pool_synth(
+    size: Annotated[int, typer.Option("--size", min=1, help="How many profiles.")],
+    as_of: Annotated[str, typer.Option("--as-of", help="The pool's date (YYYY-MM-DD).")],
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same pool.")] = 1,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write JSON Lines here (default: standard output).")
+    ] = None,
+    into_db: Annotated[
+        bool, typer.Option("--into-db", help="Import into the pool database instead.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Synthesize valid, varied profiles whose CRS bands match the distribution IRCC published
+    nearest to the date."""
+    from expressentry.simulation.pools import SynthReport, pool_jsonl, published
+
+    on = _date(as_of, "--as-of")
+    try:
+        target = published(on)
+    except LookupError as exc:
+        fail(str(exc))
+    report = SynthReport(0, target, {}, {})
+    lines = pool_jsonl(size, on, seed, target=target, report=report)
+    if into_db:
+        with opened(db) as pool:
+            result = pool.import_lines(lines, as_of=on)
+        typer.echo(f"imported {result.imported} synthetic profiles ({result.bad} not eligible)")
+    elif out is not None:
+        try:
+            with out.open("w", encoding="utf-8") as fh:
+                for line in lines:
+                    fh.write(line + "\n")
+        except OSError as exc:
+            fail(f"--out: {out}: cannot be written ({exc.strerror})")
+    else:
+        for line in lines:
+            typer.echo(line)
+    typer.echo(
+        f"matched to the distribution of {target.date} ({target.source}, {target.total:,} candidates)",
+        err=True,
+    )
+    if report.unfilled:
+        typer.echo(f"bands the generator could not fill: {report.unfilled}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate_command)
+    app.command("predict-cutoff")(predict_cutoff_command)
+    app.command("plan")(plan_command)
+    app.command("demo")(demo_command)
+
+
+def simulate_command(
+    schedule: Annotated[
+        int, typer.Option("--schedule", help="Replay the real rounds of this year.")
+    ],
+    pool_size: Annotated[int, typer.Option("--pool-size", min=1000)] = 250_000,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Replay a year's real rounds against an evolving synthetic pool; compare the cutoffs."""
+    from expressentry.simulation.simulate import schedule_for, simulate, summary
+
+    rounds = schedule_for(schedule)
+    if not rounds:
+        fail(f"--schedule: no rounds in the history for {schedule}")
+    with progress_bar(not as_json) as step:
+        results = simulate(rounds, pool_size, seed, progress=step)
+    if as_json:
+        for r in results:
+            typer.echo(json.dumps(r.document()))
+        typer.echo(json.dumps({"summary": summary(results)}))
+        return
+    from expressentry.cli.render import print_rows
+
+    print_rows(
+        f"Simulated rounds of {schedule} (pool of {pool_size:,}, seed {seed})",
+        [
+            {
+                "round": d["draw_number"],
+                "date": d["date"],
+                "type": d["round"],
+                "invited": d["invitations"],
+                "real cutoff": d["real_cutoff"],
+                "simulated": d["simulated_cutoff"],
+                "same band": "yes" if d["same_band"] else "no",
+            }
+            for d in (r.document() for r in results)
+        ],
+    )
+    s = summary(results)
+    typer.echo(
+        f"{s['same_band']} of {s['compared']} simulated cutoffs in the real cutoff's band; "
+        f"mean absolute error {s['mean_absolute_error']} points"
+    )
+
+
+def predict_cutoff_command(
+    distribution_date: Annotated[
+        str,
+        typer.Option(
+            "--distribution-date", help="Use the distribution published nearest this date."
+        ),
+    ],
+    size: Annotated[int, typer.Option("--size", help="Invitations in a general round.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Predict the lowest CRS a general round of SIZE invitations would invite."""
+    from expressentry.simulation.predict import predict
+
+    if size <= 0:
+        fail(f"--size: a round invites at least one candidate (got {size})")
+    on = _date(distribution_date, "--distribution-date")
+    try:
+        p = predict(size, on)
+    except LookupError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(p.document()))
+        return
+    typer.echo(
+        f"A general round of {size:,} on the pool of {p.distribution_date} ({p.source}): "
+        f"lowest CRS about {p.predicted_cutoff}, between {p.low} and {p.high} (the {p.band} band)."
+    )
+    if p.note:
+        typer.echo(f"Note: {p.note}.")
+
+
+def plan_command(
+    date: Annotated[str, typer.Option("--date", help="The round's date (YYYY-MM-DD).")],
+    category: Annotated[
+        str | None, typer.Option("--category", help="A category slug; none for a general round.")
+    ] = None,
+    size: Annotated[
+        int | None, typer.Option("--size", help="Predict the cutoff of a round this size.")
+    ] = None,
+    target_cutoff: Annotated[
+        int | None, typer.Option("--target-cutoff", help="How many invitations reach this CRS.")
+    ] = None,
+    pool_size: Annotated[int, typer.Option("--pool-size", min=1000)] = 250_000,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """For a category and a date: the eligible candidates and their CRS distribution, the cutoff
+    a round size would reach, and the round size a target cutoff needs."""
+    from expressentry.simulation.plan import plan
+
+    on = _date(date, "--date")
+    try:
+        result = plan(
+            on, category, size=size, target_cutoff=target_cutoff, pool_size=pool_size, seed=seed
+        )
+    except (LookupError, ValueError) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    from expressentry.cli.render import print_rows
+
+    typer.echo(
+        f"{result['what']} on {result['date']}: {result['eligible']:,} eligible candidates "
+        f"({result['basis']})"
+    )
+    print_rows(
+        "Eligible candidates per CRS band",
+        [{"CRS score range": k, "candidates": v} for k, v in result["distribution"].items()],
+    )
+    if "prediction" in result:
+        p = result["prediction"]
+        typer.echo(
+            f"A round of {size:,}: lowest CRS about {p['predicted_cutoff']} "
+            f"(between {p['low']} and {p['high']})."
+        )
+    if "size_needed" in result:
+        n = result["size_needed"]
+        typer.echo(
+            f"To reach CRS {target_cutoff}: about {n['estimate']:,} invitations "
+            f"(at most {n['at_most']:,})."
+        )
+
+
+def demo_command(
+    year: Annotated[int, typer.Option("--year", help="Replay this year's real schedule.")] = 2025,
+    size: Annotated[int, typer.Option("--size", min=100, help="Profiles in the demo pool.")] = 3000,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Build a realistic pool in the embedded database, run a year of general, program and
+    category rounds, and summarize the invitations per category."""
+    from expressentry.simulation.demo import run_demo
+
+    with progress_bar(not as_json) as step:
+        try:
+            summary = run_demo(year=year, size=size, seed=seed, url=db, progress=step)
+        except LookupError as exc:
+            fail(str(exc))
+    doc = {
+        "database": summary.database,
+        "year": summary.year,
+        "profiles": summary.profiles,
+        "imported": summary.imported,
+        "rounds": len([r for r in summary.rounds if "skipped" not in r]),
+        "invitations": sum(summary.invitations_by_category.values()),
+        "invitations_by_round_type": dict(summary.invitations_by_category),
+        "invitations_by_program": dict(summary.invitations_by_program),
+        "applications": dict(summary.applications),
+    }
+    if as_json:
+        typer.echo(json.dumps(doc))
+        return
+    from expressentry.cli.render import print_rows
+
+    typer.echo(
+        f"Demo pool: {summary.imported:,} of {summary.profiles:,} synthetic profiles entered the pool "
+        f"({summary.database})."
+    )
+    print_rows(
+        f"Rounds of {year}, scaled to the pool", [r for r in summary.rounds if "skipped" not in r]
+    )
+    print_rows(
+        "Invitations by round type and category",
+        [
+            {"round type": k, "invitations": v}
+            for k, v in sorted(summary.invitations_by_category.items())
+        ],
+    )
+    print_rows(
+        "Invitations by program",
+        [
+            {"program": k, "invitations": v}
+            for k, v in sorted(summary.invitations_by_program.items())
+        ],
+    )
+    print_rows(
+        "Answers and decisions",
+        [{"outcome": k, "count": v} for k, v in sorted(summary.applications.items())],
+    )
+    typer.echo(f"Explore it: expressentry round list --db {summary.database}")

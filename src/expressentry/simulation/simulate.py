@@ -1,0 +1,304 @@
+"""Replaying a schedule of rounds against a synthetic pool that evolves, week by week.
+
+The pool starts as a synthetic pool matched to the distribution IRCC published nearest to the
+first round (``simulation.pools``). Each week new profiles arrive (a year's turnover spread over
+52 weeks, in the bands of the distribution published nearest that week), profiles more than 12
+months old expire, and each round invites the eligible candidates with the highest CRS (ties by
+submission time) — who then leave the pool. Each round's simulated cutoff is reported next to the
+real one.
+
+The pool is held as numpy columns (CRS, submission time, program flags, nomination, a flag per
+category version); every profile's values come from the single-profile rules, computed once for
+the distinct profiles of the reservoir.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from expressentry.rounds.history import HistoricalRound
+from expressentry.simulation.pools import PARTITION, band_counts, band_of, published
+
+PROGRAM_BITS = {"fsw": 1, "cec": 2, "fst": 4}
+WEEK = dt.timedelta(days=7)
+
+
+@dataclass
+class Reservoir:
+    """Distinct synthetic profiles with everything a round needs to know about them."""
+
+    crs: np.ndarray  # int16
+    programs: np.ndarray  # int8 bit mask
+    nominated: np.ndarray  # bool
+    bands: dict[str, np.ndarray]  # band label -> indices into the reservoir
+    categories: dict[str, np.ndarray] = field(default_factory=dict)  # "slug:year" -> bool
+
+
+def build_reservoir(
+    as_of: dt.date,
+    seed: int,
+    size: int,
+    category_dates: dict[str, dt.date],
+    progress: Callable[[int], None] | None = None,
+) -> Reservoir:
+    """Score and assess the reservoir's profiles (programs and every category version named in
+    ``category_dates``, each as of a date inside its period)."""
+    from expressentry.eligibility.categories import context, meets
+    from expressentry.eligibility.programs import assess_programs
+    from expressentry.profile.facts import derive
+    from expressentry.profile.model import parse_profile
+    from expressentry.rules.categories import default_categories
+    from expressentry.rules.tables import default_rulebook
+    from expressentry.scoring.crs import score_facts
+    from expressentry.simulation.pools import reservoir
+
+    book = default_categories()
+    rulebook = default_rulebook()
+    by_band = reservoir(as_of, seed, size)
+    docs = [s.document for label, _, _ in PARTITION for s in by_band[label]]
+    n = len(docs)
+    crs = np.zeros(n, dtype=np.int16)
+    programs = np.zeros(n, dtype=np.int8)
+    nominated = np.zeros(n, dtype=bool)
+    flags = {key: np.zeros(n, dtype=bool) for key in category_dates}
+    versions = {key: book.version_at(key.split(":")[0], on) for key, on in category_dates.items()}
+    eca_years = rulebook["programs.eca_validity"].at(as_of)["years"]
+    for i, doc in enumerate(docs):
+        profile = parse_profile(doc)
+        facts = derive(profile, as_of)
+        crs[i] = score_facts(facts).total
+        result = assess_programs(profile, as_of, facts=facts)
+        programs[i] = sum(
+            bit for name, bit in PROGRAM_BITS.items() if getattr(result, name).eligible
+        )
+        nominated[i] = facts.provincial_nomination
+        for key, on in category_dates.items():
+            on_facts = facts if on == as_of else derive(profile, on)
+            ctx = context(profile, on, on_facts.principal, eca_years, explain=False)
+            flags[key][i] = meets(versions[key], ctx)
+        if progress is not None and i % 500 == 0:
+            progress(i)
+    bands: dict[str, list[int]] = {label: [] for label, _, _ in PARTITION}
+    for i, value in enumerate(crs):
+        bands[band_of(int(value))].append(i)
+    return Reservoir(
+        crs, programs, nominated, {k: np.array(v, dtype=np.int64) for k, v in bands.items()}, flags
+    )
+
+
+@dataclass
+class SimulatedRound:
+    round: HistoricalRound
+    size: int
+    simulated_cutoff: int | None
+    eligible: int
+    pool_size: int
+
+    @property
+    def real_band(self) -> str:
+        return band_of(self.round.crs_cutoff)
+
+    @property
+    def simulated_band(self) -> str | None:
+        return band_of(self.simulated_cutoff) if self.simulated_cutoff is not None else None
+
+    @property
+    def same_band(self) -> bool:
+        return self.simulated_band == self.real_band
+
+    def document(self) -> dict[str, object]:
+        return {
+            "draw_number": self.round.draw_number,
+            "date": self.round.date.isoformat(),
+            "round": self.round.label,
+            "invitations": self.size,
+            "real_cutoff": self.round.crs_cutoff,
+            "simulated_cutoff": self.simulated_cutoff,
+            "real_band": self.real_band,
+            "simulated_band": self.simulated_band,
+            "same_band": self.same_band,
+            "eligible": self.eligible,
+            "pool_size": self.pool_size,
+        }
+
+
+class Pool:
+    """The simulated pool: reservoir indices with their own submission times."""
+
+    def __init__(self, reservoir: Reservoir, rng: np.random.Generator) -> None:
+        self.r = reservoir
+        self.rng = rng
+        self.index = np.zeros(0, dtype=np.int64)
+        self.submitted = np.zeros(0, dtype=np.int64)  # seconds since the epoch
+        self.active = np.zeros(0, dtype=bool)
+
+    def add(self, counts: dict[str, int], start: dt.datetime, span: dt.timedelta) -> None:
+        parts, times = [], []
+        for label, n in counts.items():
+            choices = self.r.bands[label]
+            if n <= 0 or len(choices) == 0:
+                continue
+            parts.append(self.rng.choice(choices, size=n))
+            offset = self.rng.integers(0, max(int(span.total_seconds()), 1), size=n)
+            times.append(int(start.timestamp()) + offset)
+        if not parts:
+            return
+        self.index = np.concatenate([self.index, *parts])
+        self.submitted = np.concatenate([self.submitted, *times])
+        self.active = np.concatenate([self.active, np.ones(sum(len(p) for p in parts), dtype=bool)])
+
+    def expire(self, now: dt.datetime) -> None:
+        self.active &= self.submitted > int((now - dt.timedelta(days=365)).timestamp())
+
+    def size(self) -> int:
+        return int(self.active.sum())
+
+    def invite(self, r: HistoricalRound, size: int) -> tuple[int | None, int]:
+        """Invite the top ``size`` eligible candidates; (lowest CRS invited, eligible count)."""
+        index = self.index
+        mask = self.active & (self.submitted < int(r.held_at.timestamp()))
+        if r.round_type == "program":
+            if r.program == "pnp":
+                mask &= self.r.nominated[index]
+            else:
+                mask &= (self.r.programs[index] & PROGRAM_BITS[r.program or "fsw"]) != 0
+        elif r.round_type == "category":
+            flags = self.r.categories.get(category_key(r))
+            mask &= flags[index] if flags is not None else False
+        eligible = np.flatnonzero(mask)
+        if len(eligible) == 0 or size <= 0:
+            return None, 0
+        crs = self.r.crs[index[eligible]].astype(np.int64)
+        order = np.lexsort((self.submitted[eligible], -crs))
+        chosen = eligible[order[:size]]
+        self.active[chosen] = False
+        return int(self.r.crs[index[chosen]].min()), len(eligible)
+
+
+def category_key(r: HistoricalRound) -> str:
+    from expressentry.rules.categories import default_categories
+
+    version = default_categories().version_at(r.category or "", r.date)
+    return f"{version.slug}:{version.year}"
+
+
+def schedule_for(
+    year: int, kinds: Sequence[str] = ("general", "program", "category")
+) -> list[HistoricalRound]:
+    from expressentry.rounds.history import rounds
+
+    return sorted((r for r in rounds(year=year) if r.round_type in kinds), key=lambda r: r.held_at)
+
+
+def simulate(
+    schedule: Sequence[HistoricalRound],
+    pool_size: int = 250_000,
+    seed: int = 1,
+    reservoir_size: int = 20_000,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[SimulatedRound]:
+    """Replay ``schedule`` (rounds in time order) against an evolving synthetic pool."""
+    if not schedule:
+        return []
+    start = schedule[0].held_at
+    category_dates: dict[str, dt.date] = {}
+    for r in schedule:
+        if r.round_type == "category":
+            try:
+                key = category_key(r)
+            except LookupError:
+                continue
+            category_dates.setdefault(key, r.date)
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress("assessing profiles", done, reservoir_size)
+
+    reservoir = build_reservoir(start.date(), seed, reservoir_size, category_dates, step)
+    rng = np.random.default_rng(seed)
+    pool = Pool(reservoir, rng)
+    first = published(start.date())
+    pool.add(band_counts(first, pool_size), start - dt.timedelta(days=330), dt.timedelta(days=330))
+    weekly = max(pool_size // 52, 1)
+    now = start
+    out = []
+    for i, r in enumerate(schedule, start=1):
+        while now + WEEK <= r.held_at:
+            target = published(now.date())
+            pool.add(band_counts(target, weekly), now, WEEK)
+            now += WEEK
+            pool.expire(now)
+        real_total = first.total or pool_size
+        size = max(1, round(r.invitations * pool_size / real_total))
+        cutoff, eligible = pool.invite(r, size)
+        out.append(SimulatedRound(r, size, cutoff, eligible, pool.size()))
+        if progress is not None:
+            progress("rounds", i, len(schedule))
+    return out
+
+
+def summary(results: Sequence[SimulatedRound]) -> dict[str, object]:
+    compared = [s for s in results if s.simulated_cutoff is not None]
+    errors = [abs(s.simulated_cutoff - s.round.crs_cutoff) for s in compared]  # type: ignore[operator]
+    return {
+        "rounds": len(results),
+        "compared": len(compared),
+        "same_band": sum(s.same_band for s in compared),
+        "mean_absolute_error": round(sum(errors) / len(errors), 1) if errors else None,
+    }
+
+
+@dataclass(frozen=True)
+class GeneralRoundCheck:
+    round: HistoricalRound
+    simulated_cutoff: int
+    predicted_cutoff: int
+
+    @property
+    def same_band(self) -> bool:
+        return band_of(self.simulated_cutoff) == band_of(self.round.crs_cutoff)
+
+    @property
+    def predicted_same_band(self) -> bool:
+        return band_of(self.predicted_cutoff) == band_of(self.round.crs_cutoff)
+
+
+def check_general_rounds(
+    since: dt.date = dt.date(2022, 1, 1), seed: int = 1, reservoir_size: int = 20_000
+) -> list[GeneralRoundCheck]:
+    """Replay every real general round since ``since`` that has a published distribution,
+    against a synthetic pool of the same size synthesized to that round's distribution; and
+    predict its cutoff from the distribution alone."""
+    from expressentry.rounds.history import rounds
+    from expressentry.simulation.pools import Distribution, reservoir
+    from expressentry.simulation.predict import predict_cutoff
+
+    chosen = [
+        r
+        for r in rounds(round_type="general")
+        if r.date >= since and r.distribution and r.distribution_date is not None
+    ]
+    rng = np.random.default_rng(seed)
+    out = []
+    by_band = reservoir(since, seed, reservoir_size)
+    scores = {
+        label: np.array([s.crs for s in items], dtype=np.int64) for label, items in by_band.items()
+    }
+    for r in chosen:
+        assert r.distribution is not None and r.distribution_date is not None
+        counts = {label: r.distribution.get(label, 0) for label, _, _ in PARTITION}
+        target = Distribution(r.distribution_date, counts, f"round {r.draw_number}")
+        parts = [
+            rng.choice(scores[label], size=n)
+            for label, n in band_counts(target, target.total).items()
+            if n and len(scores[label])
+        ]
+        pool = np.sort(np.concatenate(parts))[::-1]
+        simulated = int(pool[min(r.invitations, len(pool)) - 1])
+        predicted = predict_cutoff(counts, r.invitations)[0]
+        out.append(GeneralRoundCheck(r, simulated, predicted))
+    return out
