@@ -16,6 +16,7 @@ from functools import lru_cache
 from expressentry.profile.facts import (
     PersonFacts,
     WorkPeriod,
+    add_months,
     add_years,
     counted_credentials,
     full_time_days,
@@ -138,18 +139,6 @@ def _language(c: Criterion, ctx: Context, _: CategoryVersion) -> Outcome:
 
 
 # --- work experience in a listed occupation ------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
 def whole_months(start: dt.date, end: dt.date) -> int:

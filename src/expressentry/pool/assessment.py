@@ -13,23 +13,12 @@ from dataclasses import dataclass
 from expressentry.eligibility.categories import context, meets
 from expressentry.eligibility.programs import assess_programs
 from expressentry.pool.schema import PROGRAM_BITS
-from expressentry.profile.facts import add_years, derive
+from expressentry.profile.facts import add_months, add_years, derive
 from expressentry.profile.model import Profile
 from expressentry.rules import language
 from expressentry.rules.categories import CategoryBook, default_categories
 from expressentry.rules.tables import RuleBook, default_rulebook
 from expressentry.scoring.crs import score_facts
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 @dataclass(frozen=True, slots=True)
