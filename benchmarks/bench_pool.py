@@ -25,18 +25,20 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def synth_file(size: int, seed: int) -> Path:
-    from expressentry.simulation.synth import jsonl
+    """A synthetic pool matched to the distribution published nearest AS_OF (cached)."""
+    from expressentry.simulation.pools import pool_jsonl
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"synth-{size}-{seed}.jsonl"
+    path = CACHE / f"pool-{size}-{seed}.jsonl"
     if not path.exists():
         start = time.perf_counter()
         tmp = path.with_suffix(".part")
         with tmp.open("w") as fh:
-            for line in jsonl(size, AS_OF, seed):
+            for line in pool_jsonl(size, AS_OF, seed):
                 fh.write(line + "\n")
         tmp.rename(path)
-        print(f"generated {size} profiles in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        took = time.perf_counter() - start
+        print(json.dumps({"synthesized": size, "synth_s": round(took, 1)}), flush=True)
     return path
 
 

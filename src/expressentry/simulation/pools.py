@@ -85,9 +85,12 @@ class Scored:
 
 @lru_cache(maxsize=4)
 def reservoir(as_of: dt.date, seed: int, size: int = 20_000) -> dict[str, tuple[Scored, ...]]:
-    """Distinct synthetic profiles scored as of ``as_of``, by band."""
+    """Distinct synthetic profiles scored as of ``as_of``, by band: only profiles that meet a
+    program's minimum criteria, since the published distribution is of the pool."""
+    from expressentry.eligibility.programs import assess_programs
+    from expressentry.profile.facts import derive
     from expressentry.profile.model import parse_profile
-    from expressentry.scoring.crs import score
+    from expressentry.scoring.crs import score_facts
 
     out: dict[str, list[Scored]] = {label: [] for label, _, _ in PARTITION}
     rng = random.Random(seed * 7919 + 1)
@@ -99,7 +102,11 @@ def reservoir(as_of: dt.date, seed: int, size: int = 20_000) -> dict[str, tuple[
                 "nominated_on": doc["submitted_at"][:10],
             }
         doc["profile_id"] = f"r-{number:07d}"
-        crs = score(parse_profile(doc), as_of).total
+        profile = parse_profile(doc)
+        facts = derive(profile, as_of)
+        if not assess_programs(profile, as_of, facts=facts).express_entry_eligible:
+            continue
+        crs = score_facts(facts).total
         out[band_of(crs)].append(Scored(doc, crs))
     return {label: tuple(items) for label, items in out.items()}
 
