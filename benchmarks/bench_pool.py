@@ -10,7 +10,6 @@ import argparse
 import datetime as dt
 import json
 import resource
-import sys
 import time
 import uuid
 from pathlib import Path
