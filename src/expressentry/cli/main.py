@@ -256,6 +256,9 @@ def _add_pool_commands() -> None:
     from expressentry.cli.history_commands import history_app
 
     app.add_typer(history_app, name="history")
+    from expressentry.cli.report_commands import report_app
+
+    app.add_typer(report_app, name="report")
 
     simulation_commands.register(app)
 
