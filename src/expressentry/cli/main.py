@@ -259,6 +259,9 @@ def _add_pool_commands() -> None:
     from expressentry.cli.report_commands import report_app
 
     app.add_typer(report_app, name="report")
+    from expressentry.cli.serve_commands import serve
+
+    app.command("serve")(serve)
 
     simulation_commands.register(app)
 

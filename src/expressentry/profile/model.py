@@ -20,6 +20,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
+    StrictBool,
     ValidationError,
     model_validator,
 )
@@ -74,9 +76,10 @@ def _province(value: str) -> str:
     return value
 
 
-def _no_bool(value: object) -> object:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {str(value).lower()}")
+def _date_text(value: object) -> object:
+    # JSON has no date type: dates are ISO 8601 text (pydantic would read 0 as 1970-01-01)
+    if isinstance(value, int | float):
+        raise ValueError(f"expected a date as text (YYYY-MM-DD), got the number {value!r}")
     return value
 
 
@@ -89,10 +92,12 @@ def _not_future(value: dt.date) -> dt.date:
 NocCode = Annotated[str, AfterValidator(_noc_code)]
 Country = Annotated[str, AfterValidator(_country)]
 Province = Annotated[str, AfterValidator(_province)]
-PastDate = Annotated[dt.date, AfterValidator(_not_future)]
-#: numbers: JSON true/false are not numbers (pydantic would read true as 1)
-Number = Annotated[float, BeforeValidator(_no_bool)]
-Count = Annotated[int, BeforeValidator(_no_bool)]
+Date = Annotated[dt.date, BeforeValidator(_date_text)]
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_date_text)]
+PastDate = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_not_future)]
+#: JSON numbers and booleans as such: true is not 1, "2" is not 2, "yes" is not true
+Number = Annotated[float, Strict()]
+Count = Annotated[int, Strict()]
 
 
 class _Strict(BaseModel):
@@ -109,9 +114,9 @@ class ECA(_Strict):
 class Credential(_Strict):
     level: EducationLevel
     country: Country
-    completed_on: dt.date | None = None
+    completed_on: Date | None = None
     eca: ECA | None = None
-    full_time: bool | None = None
+    full_time: StrictBool | None = None
     months_in_canada: Count | None = Field(default=None, ge=0, le=600)
 
     @property
@@ -150,12 +155,12 @@ class Job(_Strict):
 
     noc: NocCode
     country: Country
-    start: dt.date
-    end: dt.date | None = None
+    start: Date
+    end: Date | None = None
     hours_per_week: Number = Field(gt=0, le=168)
-    paid: bool = True
-    self_employed: bool = False
-    during_full_time_study: bool = False
+    paid: StrictBool = True
+    self_employed: StrictBool = False
+    during_full_time_study: StrictBool = False
     employer: str | None = None
 
     @model_validator(mode="after")
@@ -170,40 +175,40 @@ class Job(_Strict):
 class CertificateOfQualification(_Strict):
     noc: NocCode
     issued_by: Province
-    issued_on: dt.date | None = None
+    issued_on: Date | None = None
 
 
 class JobOffer(_Strict):
     noc: NocCode
-    lmia: bool = False
+    lmia: StrictBool = False
     #: an LMIA-exempt offer that qualifies as arranged employment (MI 2016-1, from 2016-11-19)
-    lmia_exempt: bool = False
-    full_time: bool = True
+    lmia_exempt: StrictBool = False
+    full_time: StrictBool = True
     duration_months: Count = Field(default=12, ge=0, le=1200)
     employer: str | None = None
-    non_seasonal: bool = True
+    non_seasonal: StrictBool = True
 
 
 class ProvincialNomination(_Strict):
     province: Province
-    nominated_on: dt.date
+    nominated_on: Date
 
 
 class Spouse(_Strict):
-    accompanying: bool = True
-    canadian_citizen_or_pr: bool = False
+    accompanying: StrictBool = True
+    canadian_citizen_or_pr: StrictBool = False
     date_of_birth: PastDate | None = None
     education: tuple[Credential, ...] = ()
     language_tests: tuple[LanguageTest, ...] = ()
     work_history: tuple[Job, ...] = ()
-    studied_in_canada: bool = False
+    studied_in_canada: StrictBool = False
 
 
 class Profile(_Strict):
     """An Express Entry profile in the exchange format (version 1)."""
 
     profile_id: str | None = Field(default=None, max_length=200)
-    submitted_at: AwareDatetime | None = None
+    submitted_at: Timestamp | None = None
     date_of_birth: PastDate
     marital_status: MaritalStatus = "single"
     spouse: Spouse | None = None
@@ -214,13 +219,13 @@ class Profile(_Strict):
     certificate_of_qualification: CertificateOfQualification | None = None
     job_offer: JobOffer | None = None
     provincial_nomination: ProvincialNomination | None = None
-    sibling_in_canada: bool = False
-    relative_in_canada: bool = False
-    studied_in_canada: bool = False
+    sibling_in_canada: StrictBool = False
+    relative_in_canada: StrictBool = False
+    studied_in_canada: StrictBool = False
     settlement_funds_cad: Number | None = Field(default=None, ge=0)
     family_size: Count | None = Field(default=None, ge=1, le=50)
-    authorized_to_work_in_canada: bool = False
-    intends_to_live_in_quebec: bool = False
+    authorized_to_work_in_canada: StrictBool = False
+    intends_to_live_in_quebec: StrictBool = False
 
     @model_validator(mode="after")
     def _spouse_matches_status(self) -> Profile:

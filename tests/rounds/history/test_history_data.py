@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import time
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -274,19 +273,11 @@ def test_get() -> None:
         history.get("ninety")
 
 
-def test_load_history_is_fast_and_cached() -> None:
-    """Under 50 ms to read and check the whole file (best of 10), and nothing once cached.
-
-    Processor time, not wall time: the tests run in parallel on machines shared with others.
-    """
-    cold = []
-    for _ in range(10):
-        history.clear_cache()
-        start = time.process_time()
-        history.load_history()
-        cold.append(time.process_time() - start)
-    assert min(cold) < 0.050, cold
-    start = time.perf_counter()
-    for _ in range(100):
-        assert history.load_history() is history.load_history()
-    assert (time.perf_counter() - start) / 200 < 0.001
+def test_load_history_is_cached() -> None:
+    """Read once, then the same tuple until the file changes (speed is in the benchmarks)."""
+    history.clear_cache()
+    first = history.load_history()
+    assert history.load_history() is first
+    history.clear_cache()
+    assert history.load_history() is not first
+    assert history.load_history() == first
