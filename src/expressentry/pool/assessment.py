@@ -99,3 +99,60 @@ def assess_for_pool(
         categories=met,
         expires_on=expiry(profile, submitted, as_of, rulebook),
     )
+
+
+def assess_many(
+    profiles: list[Profile],
+    submitted: list[dt.date],
+    as_of: dt.date,
+    rulebook: RuleBook | None = None,
+    categories: CategoryBook | None = None,
+) -> list[PoolAssessment]:
+    """``assess_for_pool`` for many profiles as of one date, the CRS and the category flags
+    computed column-wise (``scoring.vectorized``: the same rules, the same results); programs
+    and expiry profile by profile. The pool's bulk rescoring uses it."""
+    from expressentry.eligibility.vectorized import category_flags
+    from expressentry.scoring.vectorized import (
+        columns_from_facts,
+        document,
+        rules_version,
+        score_columns,
+    )
+
+    rulebook = rulebook or default_rulebook()
+    categories = categories or default_categories()
+    if not profiles:
+        return []
+    facts = [derive(p, as_of, rulebook) for p in profiles]
+    cols = columns_from_facts(
+        facts, profiles, as_of=as_of, rulebook=rulebook, categories=categories
+    )
+    scores = score_columns(cols, as_of, rulebook)
+    flags = category_flags(cols, categories)
+    version = rules_version(as_of, rulebook)
+    out = []
+    for i, (profile, f) in enumerate(zip(profiles, facts, strict=True)):
+        programs = assess_programs(profile, as_of, rulebook, facts=f)
+        mask = 0
+        for name, bit in PROGRAM_BITS.items():
+            if getattr(programs, name).eligible:
+                mask |= bit
+        reasons: tuple[str, ...] = ()
+        if not programs.express_entry_eligible:
+            doc = programs.document()
+            reasons = tuple(f"{name.upper()}: {r}" for name, p in doc.items() for r in p["reasons"])
+        out.append(
+            PoolAssessment(
+                as_of=as_of,
+                eligible=programs.express_entry_eligible,
+                reasons=reasons,
+                crs=int(scores["total"][i]),
+                crs_document=json.dumps(document(scores, i, as_of)),
+                rules_version=version,
+                programs=mask,
+                nominated=f.provincial_nomination,
+                categories=tuple(key for key, met in flags.items() if met[i]),
+                expires_on=expiry(profile, submitted[i], as_of, rulebook),
+            )
+        )
+    return out

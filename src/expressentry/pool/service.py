@@ -552,9 +552,19 @@ class Pool:
                     profile_states.c.status.in_(("in_pool", "invited")),
                 )
             ).all()
-            for row in rows:
-                profile = parse_profile(row.document)
-                a = self._assess(profile, as_utc(row.submitted_at).date(), as_of)
+            from expressentry.pool.assessment import assess_many
+
+            assessments: list[PoolAssessment] = []
+            for first in range(0, len(rows), batch):  # column-wise, a batch at a time
+                chunk = rows[first : first + batch]
+                assessments += assess_many(
+                    [parse_profile(r.document) for r in chunk],
+                    [as_utc(r.submitted_at).date() for r in chunk],
+                    as_of,
+                    self.rulebook,
+                    self.categories,
+                )
+            for row, a in zip(rows, assessments, strict=True):
                 same = (
                     a.crs == row.crs
                     and a.programs == row.programs
