@@ -74,12 +74,18 @@ profile_states = Table(
     Column("actor", String(100), nullable=False),
     Column("reason", String(200), nullable=False),
     Index("ix_profile_states_profile", "profile_pk", "valid_from"),
-    # the ranking of the current pool: highest CRS first, ties by submission time
+    # the ranking of the current pool: highest CRS first, ties by submission time; it covers
+    # every column a round filters on, so selection and counts read the index alone
     Index(
         "ix_profile_states_ranking",
         text("crs DESC"),
         "submitted_at",
         "profile_pk",
+        "expires_on",
+        "programs",
+        "nominated",
+        "category_mask",
+        "scored_on",
         postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
         sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
     ),
