@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, func, insert, select, update
 
 from expressentry.pool.assessment import PoolAssessment, assess_for_pool
-from expressentry.pool.schema import category_bits, events, profile_states, profiles
+from expressentry.pool.schema import (
+    PROGRAM_BITS,
+    category_bits,
+    events,
+    profile_states,
+    profiles,
+)
 from expressentry.profile.model import Profile, parse_profile
 from expressentry.rules.categories import CategoryBook, default_categories
 from expressentry.rules.tables import RuleBook, default_rulebook
@@ -166,7 +172,7 @@ class Pool:
             "score": json.loads(row.crs_document),
             "scored_on": row.scored_on.isoformat(),
             "rules_version": row.rules_version,
-            "programs": [name for name, bit in _program_names() if row.programs & bit],
+            "programs": [name for name, bit in PROGRAM_BITS.items() if row.programs & bit],
             "provincial_nomination": row.nominated,
             "categories": json.loads(row.categories),
             "expires_on": row.expires_on.isoformat(),
@@ -528,12 +534,10 @@ class Pool:
         with self.engine.begin() as conn:
             # never rewrite the pool as it stood at a round already held (round verify reads
             # it back): a rescoring as of a round's own day takes effect just after that round
-            from expressentry.pool.schema import rounds
-
-            last_round = conn.scalar(select(func.max(rounds.c.held_at)))
+            last_round = self._last_round_at(conn)
             start = at
             if last_round is not None:
-                start = max(at, as_utc(last_round) + dt.timedelta(microseconds=1))
+                start = max(at, last_round + dt.timedelta(microseconds=1))
             rows = conn.execute(
                 select(
                     profile_states.c.profile_pk,
@@ -718,9 +722,3 @@ def _summary_values(values: dict[str, Any]) -> dict[str, Any]:
         "categories": json.loads(values["categories"]),
         "expires_on": values["expires_on"],
     }
-
-
-def _program_names() -> Iterator[tuple[str, int]]:
-    from expressentry.pool.schema import PROGRAM_BITS
-
-    yield from PROGRAM_BITS.items()

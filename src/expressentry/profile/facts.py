@@ -204,9 +204,10 @@ def experience_years(
 
 
 @lru_cache(maxsize=4096)
-def _convert(test: LanguageTest) -> language.Conversion | None:
+def _convert(test: LanguageTest, rulebook: RuleBook) -> language.Conversion | None:
+    """A result's levels (they depend on the test and its date, not on the assessment date)."""
     try:
-        return language.convert(test.test, test.taken_on, test.scores())
+        return language.convert(test.test, test.taken_on, test.scores(), rulebook)
     except NotInForce:  # a test not accepted on the day it was taken (PTE Core before 2024-01-30)
         return None
 
@@ -219,20 +220,10 @@ def valid_conversions(
     for test in tests:
         if test.taken_on > as_of or not language.is_valid_on(test.taken_on, as_of, rulebook):
             continue
-        conv = _convert(test) if rulebook is default_rulebook() else _convert_with(test, rulebook)
+        conv = _convert(test, rulebook)
         if conv is not None:
             out.append(conv)
     return out
-
-
-def _convert_with(test: LanguageTest, rulebook: RuleBook) -> language.Conversion | None:
-    try:
-        return language.convert(test.test, test.taken_on, test.scores(), rulebook)
-    except NotInForce:
-        return None
-
-
-# --- education --------------------------------------------------------------------------------
 
 
 def counted_credentials(
