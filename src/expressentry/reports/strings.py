@@ -1,10 +1,10 @@
 """Every word the reports print, in one place, keyed by message id.
 
 The reports are bilingual-ready: they never write English in code, they look a message up here
-(``Strings(lang)("table.rounds.title", year=2024)``) and format numbers, shares and dates with
-the language's conventions. English is the only table so far; French is a second ``MESSAGES``
-entry with the same keys (``test_strings`` checks that every table has every key) plus the
-formatting rules already in ``_FORMATS``.
+(``Strings(lang)("rounds.title", period="2024")``) and format numbers, shares and dates with
+the language's conventions. English is written here; French (``MESSAGES["fr"]``) lives in
+``reports.strings_fr`` with the same keys and placeholders (the tests check both), and each
+language has its number and date rules in ``_FORMATS``.
 
 Names that come from data (category names, IRCC's round names, NOC titles) are printed as the
 data gives them.
@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+
+from expressentry.reports.strings_fr import FR
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -353,6 +355,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.year.required": "the {kind} report needs a year (--year YYYY)",
         "error.pdf.library": "cannot make a PDF: {reason}",
     },
+    "fr": FR,
 }
 
 
@@ -363,6 +366,7 @@ class _Format:
     percent: str  # the percent sign with its spacing
     months: tuple[str, ...]
     date: str  # "{month} {day}, {year}"
+    first_day: str = "1"  # the first of the month: French writes "1er janvier"
 
 
 _FORMATS: dict[str, _Format] = {
@@ -405,6 +409,7 @@ _FORMATS: dict[str, _Format] = {
             "décembre",
         ),
         date="{day} {month} {year}",
+        first_day="1er",
     ),
 }
 
@@ -463,7 +468,8 @@ class Strings:
         if value is None:
             return "—"
         f = self._format
-        return f.date.format(month=f.months[value.month - 1], day=value.day, year=value.year)
+        day = f.first_day if value.day == 1 else str(value.day)
+        return f.date.format(month=f.months[value.month - 1], day=day, year=value.year)
 
     def datetime(self, value: dt.datetime | None) -> str:
         """``2024-12-16 15:13:20 UTC``: compact, for tables."""
