@@ -252,6 +252,9 @@ def _add_pool_commands() -> None:
     app.add_typer(round_app, name="round")
     app.add_typer(ita_app, name="ita")
     app.add_typer(application_app, name="application")
+    from expressentry.cli.user_commands import user_app
+
+    app.add_typer(user_app, name="user")
     from expressentry.cli import simulation_commands
     from expressentry.cli.history_commands import history_app
 

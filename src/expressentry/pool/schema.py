@@ -180,3 +180,54 @@ events = Table(
     Column("after", Text, nullable=True),
     Index("ix_events_subject", "subject", "pk"),
 )
+
+# --- accounts: who may do what (expressentry.accounts) ------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("pk", Id, primary_key=True, autoincrement=True),
+    # lower-case, 3-64 characters of [a-z0-9._-]
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2 (PHC string); never the password
+    Column("role", String(20), nullable=False),  # candidate | officer | analyst
+    # a candidate's own profile in the pool
+    Column("profile_id", String(200), nullable=True, unique=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("pk", Id, primary_key=True, autoincrement=True),
+    # sha256 (hex) of the session token; the token itself is never stored
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_pk", Id, ForeignKey("users.pk"), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp, nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Index("ix_sessions_expires_at", "expires_at"),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("pk", Id, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("at", Timestamp, nullable=False),
+    # True: the password was right; False: it was wrong (or no such user); NULL: refused as
+    # throttled without checking the password
+    Column("success", Boolean, nullable=True),
+    Index("ix_login_attempts_username_at", "username", "at"),
+    Index("ix_login_attempts_client_at", "client", "at"),
+)
+
+#: values the application generates on first start (secret keys), never kept in the repository
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("value", Text, nullable=False),
+)
