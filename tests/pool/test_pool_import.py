@@ -147,3 +147,68 @@ def test_the_pool_takes_new_profiles_after_a_bulk_import(pool, profiles, synth_p
     )
     assert pool.stats()["in_pool"] == first.imported + 4
     assert pool.show("late-1")["version"] == 2
+
+
+def _stored_states(engine) -> dict[str, dict]:
+    """Every profile's current state as stored (but its keys and the actor and reason)."""
+    from sqlalchemy import select
+
+    from expressentry.pool.schema import profile_states, profiles
+    from expressentry.pool.service import as_utc
+
+    skip = {"pk", "profile_pk", "actor", "reason"}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(profiles.c.profile_id, profiles.c.submitted_at, profile_states)
+            .join(profile_states, profile_states.c.profile_pk == profiles.c.pk)
+            .where(profile_states.c.valid_to.is_(None))
+        ).all()
+    return {
+        r.profile_id: {
+            k: as_utc(v) if isinstance(v, dt.datetime) else v
+            for k, v in r._mapping.items()
+            if k not in skip
+        }
+        for r in rows
+    }
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_bulk_import_stores_what_submitting_one_profile_at_a_time_stores(
+    db_url, engine, tmp_path, workers
+) -> None:
+    """The import validates, scores and checks chunks of lines column-wise and writes them in
+    bulk (COPY on PostgreSQL): each state row equals the one ``submit`` writes for the same
+    profile, scored the same day. Some profiles are submitted after the import's date, so they
+    are scored on their own submission day (several scoring days in one chunk)."""
+    from expressentry.pool.db import connect
+    from expressentry.pool.service import Pool
+    from expressentry.simulation import synth
+
+    as_of = dt.date(2026, 9, 1)
+    docs = list(synth.profiles(400, dt.date(2026, 11, 1), seed=21))
+    later = sum(d["submitted_at"][:10] > as_of.isoformat() for d in docs)
+    assert 20 <= later < len(docs)
+    bulk = Pool(engine)
+    report = bulk.import_lines(
+        [json.dumps(d) for d in docs], as_of=as_of, workers=workers, batch=150
+    )
+    assert report.imported > 100 and report.imported + report.bad == len(docs)
+
+    single = Pool(connect(f"sqlite:///{tmp_path / 'single.db'}"))
+    try:
+        for doc in docs:
+            profile = parse_profile(doc)
+            submitted = profile.submitted_at.astimezone(dt.UTC)
+            day = max(as_of, submitted.date())
+            single.submit(profile, at=max(submitted, dt.datetime.combine(day, dt.time(), dt.UTC)))
+        expected = _stored_states(single.engine)
+    finally:
+        single.engine.dispose()
+    stored = _stored_states(engine)
+    assert set(stored) == set(expected)
+    for profile_id, row in stored.items():
+        assert row == expected[profile_id], profile_id
+    assert {n for n, _ in report.problems} == {
+        n for n, d in enumerate(docs, start=1) if d["profile_id"] not in expected
+    }

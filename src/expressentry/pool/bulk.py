@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, text
+from sqlalchemy import Connection, Table, text
+
+#: SQLite's page cache while a bulk load runs, in KiB (the default is 2 MiB): the ranking index
+#: takes its entries in score order, not in key order, and each one finds its page in the cache
+BULK_CACHE_KIB = 256 * 1024
 
 
 def lock_writes(conn: Connection, name: str) -> None:
@@ -18,18 +23,56 @@ def lock_writes(conn: Connection, name: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
+@contextmanager
+def bulk_load(conn: Connection) -> Iterator[None]:
+    """Settings of the connection for a bulk load (outside a transaction), undone afterwards."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # on the driver's connection: through SQLAlchemy, a statement would begin a transaction
+    raw = conn.connection.driver_connection
+    (before,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={int(before)}")
+
+
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows given as mappings (every row with the same keys)."""
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), list(rows))
-        return
     columns = list(rows[0])
-    raw = conn.connection.driver_connection
+    insert_tuples(conn, table, columns, [tuple(row[c] for c in columns) for row in rows])
+
+
+def insert_tuples(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows given as tuples of Python values in the order of ``columns``: COPY on
+    PostgreSQL, one executemany on SQLite (values converted as SQLAlchemy stores them)."""
+    if not rows:
+        return
     quoted = ", ".join(f'"{c}"' for c in columns)
+    if conn.dialect.name != "postgresql":
+        processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
+        if any(processors):
+            convert = [(i, p) for i, p in enumerate(processors) if p is not None]
+            converted = []
+            for row in rows:
+                values = list(row)
+                for i, p in convert:
+                    values[i] = p(values[i])
+                converted.append(tuple(values))
+            rows = converted
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', rows)
+        return
+    raw = conn.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row(tuple(row[c] for c in columns))
+            copy.write_row(row)
     if "pk" in columns:
         # explicit keys were written: move the sequence past them
         conn.execute(

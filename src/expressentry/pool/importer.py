@@ -1,20 +1,27 @@
 """Parsing and assessing many profiles for the pool, in worker processes.
 
-Parsing, scoring and checking programs and categories is pure Python work on one profile at a
-time, so a bulk import spreads it over the machine's cores; the database writes stay in the
-parent, in order, in batches.
+Parsing, scoring and checking programs and categories is Python work, so a bulk import spreads
+it over the machine's cores. A worker takes a chunk of lines, validates each one, scores and
+checks the chunk column-wise (``assessment.assess_many``, the same rules and results as the
+one-profile ``assess_for_pool``) and sends back the rows to write (:class:`ImportRow`): the
+database writes stay in the parent, in order, in batches, and the parent does no per-profile
+rule work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
-from expressentry.pool.assessment import PoolAssessment, assess_for_pool
+from expressentry.pool.assessment import PoolAssessment, assess_for_pool, assess_many
 from expressentry.profile.model import Profile, ProfileError, parse_profile
 from expressentry.rules.categories import CategoryBook
 from expressentry.rules.tables import RuleBook
@@ -43,6 +50,51 @@ def assess_line(
     rulebook: RuleBook | None = None,
     categories: CategoryBook | None = None,
 ) -> Parsed | Problem | None:
+    profile = _parse(number, line)
+    if not isinstance(profile, Profile):
+        return profile
+    submitted = profile.submitted_at.astimezone(dt.UTC).date()  # type: ignore[union-attr]
+    on = max(as_of, submitted) if as_of else submitted
+    a = assess_for_pool(profile, submitted, on, rulebook, categories)
+    if not a.eligible:
+        return Problem(number, "not eligible for any program: " + "; ".join(a.reasons), True)
+    return Parsed(number, profile, a)
+
+
+class ImportRow(NamedTuple):
+    """A good line, assessed: what the pool writes for it (the profile's first state)."""
+
+    number: int
+    profile_id: str
+    submitted_at: dt.datetime  # UTC
+    document: str  # the validated profile, as ``Profile.model_dump_json`` gives it
+    expires_on: dt.date
+    crs: int
+    crs_document: str
+    scored_on: dt.date
+    rules_version: str
+    programs: int
+    nominated: bool
+    categories: tuple[str, ...]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk step runs.
+
+    The rules allocate many small objects that reference counting frees; the collector's passes
+    over the objects alive meanwhile (a chunk of profiles) cost as much as the rules themselves.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(number: int, line: str) -> Profile | Problem | None:
     if not line.strip():
         return None
     try:
@@ -53,12 +105,111 @@ def assess_line(
         return Problem(number, "profile_id: each imported profile needs a profile_id")
     if profile.submitted_at is None:
         return Problem(number, "submitted_at: each imported profile needs its submission time")
-    submitted = profile.submitted_at.astimezone(dt.UTC).date()
-    on = max(as_of, submitted) if as_of else submitted
-    a = assess_for_pool(profile, submitted, on, rulebook, categories)
-    if not a.eligible:
-        return Problem(number, "not eligible for any program: " + "; ".join(a.reasons), True)
-    return Parsed(number, profile, a)
+    return profile
+
+
+def assess_rows(
+    first: int,
+    lines: Sequence[str],
+    as_of: dt.date | None,
+    rulebook: RuleBook | None = None,
+    categories: CategoryBook | None = None,
+) -> list[ImportRow | Problem]:
+    """The rows of a chunk of lines (numbered from ``first``), in line order: what
+    ``assess_line`` decides for each line, the profiles assessed column-wise, those scored on
+    the same day (the import's date, or the submission date when later) together."""
+    with paused_gc():
+        out: list[ImportRow | Problem] = []
+        groups: dict[dt.date, list[tuple[int, Profile, dt.datetime]]] = {}
+        for offset, line in enumerate(lines):
+            item = _parse(first + offset, line)
+            if item is None:
+                continue
+            if isinstance(item, Problem):
+                out.append(item)
+                continue
+            submitted_at = item.submitted_at.astimezone(dt.UTC)  # type: ignore[union-attr]
+            submitted = submitted_at.date()
+            on = max(as_of, submitted) if as_of else submitted
+            groups.setdefault(on, []).append((first + offset, item, submitted_at))
+        for on, group in groups.items():
+            assessed = assess_many(
+                [p for _, p, _ in group],
+                [s.date() for _, _, s in group],
+                on,
+                rulebook,
+                categories,
+            )
+            for (number, profile, submitted_at), a in zip(group, assessed, strict=True):
+                if not a.eligible:
+                    out.append(
+                        Problem(
+                            number, "not eligible for any program: " + "; ".join(a.reasons), True
+                        )
+                    )
+                    continue
+                out.append(
+                    ImportRow(
+                        number,
+                        profile.profile_id,  # type: ignore[arg-type]
+                        submitted_at,
+                        profile.model_dump_json(),
+                        a.expires_on,
+                        a.crs,
+                        a.crs_document,
+                        a.as_of,
+                        a.rules_version,
+                        a.programs,
+                        a.nominated,
+                        a.categories,
+                    )
+                )
+        out.sort(key=_number)
+        return out
+
+
+def _number(item: ImportRow | Problem) -> int:
+    return item.number
+
+
+def _rows_worker(args: tuple[int, list[str], dt.date | None]) -> list[ImportRow | Problem]:
+    first, lines, as_of = args
+    return assess_rows(first, lines, as_of)
+
+
+def categories_json(keys: tuple[str, ...]) -> str:
+    """How a state row stores its categories (``Pool._state_values``)."""
+    return json.dumps(list(keys))
+
+
+def import_rows(
+    lines: Iterable[str],
+    as_of: dt.date | None = None,
+    workers: int | None = None,
+    chunk: int = 2000,
+    rulebook: RuleBook | None = None,
+    categories: CategoryBook | None = None,
+) -> Iterator[ImportRow | Problem]:
+    """Every line's row or problem, in line order; ``workers`` processes (default: one per
+    core). Rule and category books other than the shipped ones are used in this process only."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or rulebook is not None or categories is not None:
+        for args in _chunks(lines, chunk, as_of):
+            yield from assess_rows(*args, rulebook, categories)
+        return
+    yield from _in_workers(_rows_worker, lines, as_of, workers, chunk)
+
+
+def _in_workers(worker, lines, as_of, workers, chunk):  # type: ignore[no-untyped-def]
+    with ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze) as executor:
+        # a bounded window of chunks in flight keeps memory flat on files of millions of lines
+        pending = []
+        for args in _chunks(lines, chunk, as_of):
+            pending.append(executor.submit(worker, args))
+            if len(pending) >= workers * 2:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
 
 
 def _chunk_worker(args: tuple[int, list[str], dt.date | None]) -> list[Parsed | Problem]:
@@ -100,12 +251,4 @@ def assess_lines(
             if item is not None:
                 yield item
         return
-    with ProcessPoolExecutor(max_workers=workers) as executor:
-        # a bounded window of chunks in flight keeps memory flat on files of millions of lines
-        pending = []
-        for args in _chunks(lines, chunk, as_of):
-            pending.append(executor.submit(_chunk_worker, args))
-            if len(pending) >= workers * 2:
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
+    yield from _in_workers(_chunk_worker, lines, as_of, workers, chunk)

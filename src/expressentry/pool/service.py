@@ -624,84 +624,93 @@ class Pool:
         submitted_at. Good lines are imported; every bad line is reported by number and reason.
 
         Profiles are scored and checked as of ``as_of`` (default: today), or as of their
-        submission date when that is later. Lines are parsed and assessed in ``workers`` processes (default: one per core) when the
-        pool uses the shipped rules; writes happen here, in batches, in line order.
+        submission date when that is later. Lines are parsed and assessed in ``workers``
+        processes (default: one per core) when the pool uses the shipped rules, column-wise a
+        chunk at a time; writes happen here, in batches (one transaction and one
+        ``pool.imported`` event each), in line order.
         """
-        from expressentry.pool.importer import Parsed, assess_lines
+        from expressentry.pool.bulk import bulk_load
+        from expressentry.pool.importer import ImportRow, import_rows
 
         as_of = as_of or utcnow().date()
         shipped = self.rulebook is default_rulebook() and self.categories is default_categories()
         books = (None, None) if shipped else (self.rulebook, self.categories)
         report = ImportReport()
-        pending: list[tuple[int, Profile, PoolAssessment]] = []
+        pending: list[ImportRow] = []
         seen: set[str] = set()
-        for item in assess_lines(lines, as_of, workers, rulebook=books[0], categories=books[1]):
-            if not isinstance(item, Parsed):
-                report.problems.append((item.number, item.reason))
-                report.refused += item.refused
-                continue
-            profile_id = item.profile.profile_id
-            if profile_id in seen:
-                report.problems.append(
-                    (item.number, f"profile_id: {profile_id!r} appears twice in the file")
-                )
-                continue
-            seen.add(profile_id)  # type: ignore[arg-type]
-            pending.append((item.number, item.profile, item.assessment))
-            if len(pending) >= batch:
-                self._write_batch(pending, actor, report)
-                pending = []
-        if pending:
-            self._write_batch(pending, actor, report)
+        rows = import_rows(lines, as_of, workers, rulebook=books[0], categories=books[1])
+        with self.engine.connect() as conn, bulk_load(conn):
+            for item in rows:
+                if not isinstance(item, ImportRow):
+                    report.problems.append((item.number, item.reason))
+                    report.refused += item.refused
+                    continue
+                if item.profile_id in seen:
+                    report.problems.append(
+                        (item.number, f"profile_id: {item.profile_id!r} appears twice in the file")
+                    )
+                    continue
+                seen.add(item.profile_id)
+                pending.append(item)
+                if len(pending) >= batch:
+                    self._write_batch(conn, pending, actor, report)
+                    pending = []
+            if pending:
+                self._write_batch(conn, pending, actor, report)
         return report
 
     def _write_batch(
-        self, pending: list[tuple[int, Profile, PoolAssessment]], actor: str, report: ImportReport
+        self, conn: Connection, pending: list[Any], actor: str, report: ImportReport
     ) -> None:
-        from expressentry.pool.bulk import insert_rows, lock_writes
+        """Write a batch of ``ImportRow``: the profiles and their first states, in one
+        transaction; profile_ids already in the pool are reported, not written."""
+        from expressentry.pool.bulk import insert_tuples, lock_writes
+        from expressentry.pool.importer import categories_json
 
-        with self.engine.begin() as conn:
+        with conn.begin():
             lock_writes(conn, "profiles")
-            ids = [p.profile_id for _, p, _ in pending]
-            taken = set(
-                conn.scalars(select(profiles.c.profile_id).where(profiles.c.profile_id.in_(ids)))
-            )
+            ids = [row.profile_id for row in pending]
+            taken: set[str] = set()
+            for first in range(0, len(ids), 5000):  # an IN list every database takes
+                taken.update(
+                    conn.scalars(
+                        select(profiles.c.profile_id).where(
+                            profiles.c.profile_id.in_(ids[first : first + 5000])
+                        )
+                    )
+                )
             fresh = []
-            for number, profile, a in pending:
-                if profile.profile_id in taken:
+            for row in pending:
+                if row.profile_id in taken:
                     report.problems.append(
-                        (number, f"profile_id: {profile.profile_id!r} is already in the pool")
+                        (row.number, f"profile_id: {row.profile_id!r} is already in the pool")
                     )
                 else:
-                    fresh.append((profile, a))
+                    fresh.append(row)
             if not fresh:
                 return
             last_round = self._last_round_at(conn)
             start = conn.scalar(select(func.coalesce(func.max(profiles.c.pk), 0))) + 1
+            # the category columns of each distinct set of categories, computed once
+            stored: dict[tuple[str, ...], tuple[int, str]] = {}
             identity = []
             states = []
-            for i, (profile, a) in enumerate(fresh):
-                pk = start + i
-                submitted = as_utc(profile.submitted_at)  # type: ignore[arg-type]
-                identity.append(
-                    {"pk": pk, "profile_id": profile.profile_id, "submitted_at": submitted}
-                )
+            for pk, row in enumerate(fresh, start=start):
+                submitted = row.submitted_at
+                category = stored.get(row.categories)
+                if category is None:
+                    category = (self.mask(conn, row.categories), categories_json(row.categories))
+                    stored[row.categories] = category
+                identity.append((pk, row.profile_id, submitted))
+                # the pool's record starts at submission, or after the latest round held
+                at = submitted if last_round is None or submitted > last_round else last_round
                 states.append(
-                    self._state_values(
-                        conn,
-                        pk=pk,
-                        version=1,
-                        at=max(submitted, last_round or submitted),
-                        status="in_pool",
-                        submitted_at=submitted,
-                        document=profile.model_dump_json(),
-                        a=a,
-                        actor=actor,
-                        reason="imported",
-                    )
-                )
-            insert_rows(conn, profiles, identity)
-            insert_rows(conn, profile_states, states)
+                    (pk, 1, at, None, "in_pool", submitted, row.expires_on, row.document,
+                     row.crs, row.crs_document, row.scored_on, row.rules_version, row.programs,
+                     row.nominated, *category, actor, "imported")
+                )  # fmt: skip
+            insert_tuples(conn, profiles, IDENTITY_COLUMNS, identity)
+            insert_tuples(conn, profile_states, STATE_COLUMNS, states)
             record_event(
                 conn,
                 at=utcnow(),
@@ -711,6 +720,15 @@ class Pool:
                 after={"profiles": len(fresh), "first_pk": start},
             )
             report.imported += len(fresh)
+
+
+#: the columns an import writes, in the order of its rows (``Pool._write_batch``)
+IDENTITY_COLUMNS = ("pk", "profile_id", "submitted_at")
+STATE_COLUMNS = (
+    "profile_pk", "version", "valid_from", "valid_to", "status", "submitted_at", "expires_on",
+    "document", "crs", "crs_document", "scored_on", "rules_version", "programs", "nominated",
+    "category_mask", "categories", "actor", "reason",
+)  # fmt: skip
 
 
 def _summary_values(values: dict[str, Any]) -> dict[str, Any]:
