@@ -14,7 +14,17 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from expressentry import __version__ as _version
-from expressentry.api import history, models, problems, reference, scoring
+from expressentry.api import (
+    auth,
+    candidate,
+    history,
+    models,
+    officer,
+    problems,
+    reference,
+    scoring,
+)
+from expressentry.api.deps import Services
 from expressentry.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from expressentry.profile.model import Profile
 
@@ -25,6 +35,10 @@ _COMMON_PROBLEMS = {
     "413": "Request body too large",
     "422": "Invalid input: the errors name each field and the reason",
 }
+
+
+_SECURED_TAGS = {"candidate", "officer", "analyst"}
+_SECURED_PATHS = {"/api/logout", "/api/me"}
 
 
 def _schemas_of(model: type, ref_template: str) -> dict[str, Any]:
@@ -48,10 +62,26 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     components.update(_schemas_of(Profile, template))
     components.update(_schemas_of(models.WhatIfRequest, template))
     components.update(_schemas_of(Problem, template))
+    components.update(_schemas_of(auth.LoginRequest, template))
+    components.update(_schemas_of(officer.RoundBody, template))
+    components.update(_schemas_of(officer.DecisionBody, template))
     problem_ref = {"$ref": "#/components/schemas/Problem"}
-    for path_item in doc.get("paths", {}).values():
+    doc["components"]["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The token from POST /api/login (it expires)",
+        }
+    }
+    for path, path_item in doc.get("paths", {}).items():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
+            if _SECURED_TAGS & set(operation.get("tags", ())) or path in _SECURED_PATHS:
+                operation["security"] = [{"bearer": []}]
+                responses.setdefault("401", {"description": "Not logged in, or the token expired"})
+                responses.setdefault("403", {"description": "The user's role may not do this"})
+            if operation.get("tags") in (["candidate"], ["officer"]):
+                responses.setdefault("409", {"description": "Conflicts with the current state"})
             for status, description in _COMMON_PROBLEMS.items():
                 responses.setdefault(status, {"description": description})
             for status, response in responses.items():
@@ -63,8 +93,13 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return doc
 
 
-def create_app() -> FastAPI:
-    """The API application (stateless: every answer is computed from the request)."""
+def create_app(database_url: str | None = None, *, web: bool = True) -> FastAPI:
+    """The application: the HTTP API under ``/api`` and (with ``web``) the pages.
+
+    Public endpoints compute every answer from the request; the rest use the pool database
+    at ``database_url`` (default: ``EXPRESSENTRY_DATABASE_URL``, else the SQLite file in the
+    user's data folder), opened on first use.
+    """
     app = FastAPI(
         title="Express Entry rules as code",
         version=_version,
@@ -78,11 +113,24 @@ def create_app() -> FastAPI:
             {"name": "scoring", "description": "A posted profile: nothing is stored"},
             {"name": "reference", "description": "Categories and NOC 2021"},
             {"name": "history", "description": "Rounds of invitations as IRCC published them"},
+            {"name": "accounts", "description": "Log in and out (bearer tokens that expire)"},
+            {"name": "candidate", "description": "A candidate's own profile and invitations"},
+            {"name": "officer", "description": "The pool, rounds, ITAs, applications, audit"},
+            {"name": "analyst", "description": "Reports (analysts and officers)"},
         ],
     )
+    app.state.services = Services(database_url)
     problems.install(app)
     app.include_router(scoring.router)
     app.include_router(reference.router)
     app.include_router(history.router)
+    app.include_router(auth.router)
+    app.include_router(candidate.router)
+    app.include_router(officer.router)
+    app.include_router(officer.analyst_router)
+    if web:
+        from expressentry.web import install as install_web
+
+        install_web(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

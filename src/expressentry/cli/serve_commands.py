@@ -1,21 +1,70 @@
-"""``expressentry serve``: the HTTP API under uvicorn (the lead registers the command)."""
+"""``expressentry serve``: the web interface and the HTTP API under uvicorn.
+
+On first start (an empty database) it builds the demo: a pool, a year of real rounds, a round
+held today and demo users, whose logins it prints (and prints again on later starts).
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
+
+
+def default_site_url() -> str:
+    from expressentry.pool.db import default_url
+
+    path = Path(default_url().removeprefix("sqlite:///")).with_name("site.db")
+    return f"sqlite:///{path}"
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL; default: EXPRESSENTRY_DATABASE_URL, else site.db in your data "
+            "folder.",
+        ),
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Build the demo on an empty database.")
+    ] = True,
+    demo_size: Annotated[int, typer.Option("--demo-size", min=200, help="Demo pool size.")] = 3000,
 ) -> None:
-    """Start the HTTP API (OpenAPI documentation at /docs)."""
+    """Start the web interface and the HTTP API (documentation at /docs)."""
     import uvicorn
 
-    typer.echo(f"Express Entry API on http://{host}:{port}/ (documentation: /docs)")
+    from expressentry.accounts import demo as site_demo
+    from expressentry.cli.simulation_commands import progress_bar
+    from expressentry.pool.db import ENV_VAR, DatabaseError, connect
+
+    url = db or os.environ.get(ENV_VAR) or default_site_url()
+    try:
+        engine = connect(url)
+    except DatabaseError as exc:
+        typer.echo(f"error: --db: {exc}", err=True)
+        raise typer.Exit(2) from None
+    empty = site_demo.is_empty(engine)
+    engine.dispose()
+    if empty and demo:
+        typer.echo("First start: building the demo (a pool, a year of rounds, demo users)...")
+        with progress_bar(True) as step:
+            site_demo.prepare(url, size=demo_size, progress=step)
+    os.environ[ENV_VAR] = url  # the app (and every worker) opens this database
+    address = f"http://{host}:{port}/"
+    typer.echo(f"Express Entry on {address} (API documentation: {address}docs)")
+    logins = site_demo.saved_logins(url)
+    if logins:
+        typer.echo("Demo logins (username / password, role):")
+        for login in logins:
+            extra = f", profile {login.profile_id}" if login.profile_id else ""
+            typer.echo(f"  {login.username} / {login.password}  ({login.role}{extra})")
     uvicorn.run(
         "expressentry.api.app:create_app",
         factory=True,

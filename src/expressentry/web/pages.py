@@ -1,0 +1,235 @@
+"""Shared machinery of the pages: the language, the logged-in user, CSRF, rendering.
+
+Pages are server-rendered Jinja2 templates that work without JavaScript (a small script only
+enhances them). Every page is in English and French: ``?lang=fr`` on any address gives the
+French page and is remembered in a cookie; every page has the toggle to the other language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from expressentry.web.i18n import LANGUAGES, pick_language, translator
+
+HERE = Path(__file__).parent
+LANG_COOKIE = "ee_lang"
+CSRF_COOKIE = "ee_csrf"
+#: form bodies are small: a profile form is a few KiB
+MAX_FORM_BYTES = 64 * 1024
+
+
+class PageError(Exception):
+    """Answer with an error page (status, message key)."""
+
+    def __init__(self, status: int, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.status = status
+        self.key = key
+        self.values = values
+
+
+class LoginNeeded(Exception):
+    """Send the browser to the login page, then back."""
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["number"] = number
+    env.filters["date"] = date_text
+    return env
+
+
+def number(value: Any, lang: str = "en") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.1f}"
+    else:
+        text = f"{int(value):,}"
+    return text.replace(",", "\u00a0") if lang == "fr" else text
+
+
+MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+}
+
+
+def date_text(value: Any, lang: str = "en") -> str:
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    month = MONTHS[lang][value.month - 1]
+    if lang == "fr":
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {month} {value.year}"
+    return f"{month} {value.day}, {value.year}"
+
+
+def language(request: Request) -> str:
+    if not hasattr(request.state, "lang"):
+        request.state.lang = pick_language(
+            request.query_params.get("lang"),
+            request.cookies.get(LANG_COOKIE),
+            request.headers.get("accept-language"),
+        )
+    return request.state.lang  # type: ignore[no-any-return]
+
+
+def session_of(request: Request) -> Any:
+    """The logged-in session from the cookie (pages never take bearer tokens)."""
+    if hasattr(request.state, "page_session"):
+        return request.state.page_session
+    from expressentry.api.auth import SESSION_COOKIE
+    from expressentry.api.deps import services
+
+    token = request.cookies.get(SESSION_COOKIE)
+    session = None
+    if token and len(token) <= 200:
+        session = services(request).accounts.session(token)
+    request.state.page_session = session
+    return session
+
+
+def csrf_token(request: Request) -> str:
+    """The token forms carry: the session's when logged in, else the visitor's cookie."""
+    session = session_of(request)
+    if session is not None:
+        return str(session.csrf_token)
+    if not hasattr(request.state, "csrf"):
+        request.state.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    return request.state.csrf  # type: ignore[no-any-return]
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The posted form (urlencoded), size-limited, CSRF-checked."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+        raise PageError(413, "error.too_large")
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_FORM_BYTES:
+            raise PageError(413, "error.too_large")
+    from urllib.parse import parse_qsl
+
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=300)
+    except (UnicodeDecodeError, ValueError):
+        raise PageError(400, "error.bad_form") from None
+    form: dict[str, str] = {}
+    for key, value in pairs:
+        form.setdefault(key, value)
+    given = form.pop("csrf_token", "")
+    expected = csrf_token(request)
+    if not (given and hmac.compare_digest(given.encode(), expected.encode())):
+        raise PageError(403, "error.csrf")
+    return form
+
+
+def lang_url(request: Request, lang: str) -> str:
+    params = dict(request.query_params)
+    params["lang"] = lang
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def require_role(request: Request, *roles: str) -> Any:
+    session = session_of(request)
+    if session is None:
+        raise LoginNeeded()
+    if session.user.role not in roles:
+        raise PageError(403, "error.forbidden", role=" / ".join(roles))
+    return session.user
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = language(request)
+    t = translator(lang)
+    other = "fr" if lang == "en" else "en"
+    session = session_of(request)
+    page = (
+        environment()
+        .get_template(template)
+        .render(
+            request=request,
+            lang=lang,
+            t=t,
+            other_lang=other,
+            other_lang_url=lang_url(request, other),
+            user=session.user if session else None,
+            csrf=csrf_token(request),
+            path=request.url.path,
+            num=lambda v: number(v, lang),
+            day=lambda v: date_text(v, lang),
+            **context,
+        )
+    )
+    response = HTMLResponse(page, status_code=status_code)
+    finish(request, response)
+    return response
+
+
+def finish(request: Request, response: Response) -> None:
+    """Remember the language and the visitor's CSRF token; tighten the headers."""
+    secure = request.url.scheme == "https"
+    chosen = request.query_params.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
+        response.set_cookie(
+            LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax", httponly=True, secure=secure
+        )
+    if getattr(request.state, "csrf", None) and not request.cookies.get(CSRF_COOKIE):
+        response.set_cookie(
+            CSRF_COOKIE, request.state.csrf, samesite="strict", httponly=True, secure=secure
+        )
+
+
+def redirect(request: Request, to: str) -> RedirectResponse:
+    response = RedirectResponse(to, status_code=303)
+    finish(request, response)
+    return response
