@@ -102,7 +102,7 @@ async def create_my_profile(request: Request, user: Candidate) -> JSONResponse:
         result = await run_in_threadpool(svc.pool.submit, profile, at=now, actor=user.username)
     except PoolError as exc:
         raise pool_problem(exc) from None
-    if not result.eligible:
+    if not result.entered:
         raise ApiProblem(
             422,
             "not-eligible",

@@ -301,7 +301,21 @@ REPORT_MEDIA = {
 }
 
 
-@analyst_router.get("/reports/{kind}", summary="A report: rounds, categories, year-end, parliament")
+@analyst_router.get(
+    "/reports/{kind}",
+    summary="A report: rounds, categories, year-end, parliament",
+    responses={
+        200: {
+            "description": "The report in the format asked for",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 def get_report(
     request: Request,
     kind: Literal["rounds", "categories", "year-end", "parliament"],

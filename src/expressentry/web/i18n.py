@@ -78,6 +78,6 @@ def pick_language(query: str | None, cookie: str | None, accept: str | None) -> 
                 q = float(params.strip()[2:])
             except ValueError:
                 q = 0.0
-        if lang in LANGUAGES and q > weight:
+        if lang in LANGUAGES and q > 0 and q > weight:  # q=0: not acceptable
             best, weight = lang, q
     return best

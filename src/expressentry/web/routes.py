@@ -318,7 +318,7 @@ async def candidate_profile_post(request: Request) -> Response:
         else:
             profile = profile.model_copy(update={"profile_id": own, "submitted_at": now})
             result = await run_in_threadpool(svc.pool.submit, profile, at=now, actor=user.username)
-            if result.eligible:
+            if result.entered:
                 await run_in_threadpool(
                     svc.accounts.link_profile, user.username, own, actor=user.username
                 )
@@ -328,7 +328,7 @@ async def candidate_profile_post(request: Request) -> Response:
         return render(
             request, "candidate.html", 409, form=FORM, problems={"_form": str(exc)}, **data
         )
-    if not result.eligible and not user.profile_id:
+    if not result.entered and not user.profile_id:
         data = await run_in_threadpool(_candidate_view, request, user)
         data["values"] = form
         return render(
