@@ -56,60 +56,26 @@ def environment() -> Environment:
 
 
 def number(value: Any, lang: str = "en") -> str:
-    if value is None:
-        return "–"
+    """A number the language's way (the reports' formats: "1,234" or "1 234")."""
+    from expressentry.reports.strings import Strings
+
     if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.1f}"
-    else:
-        text = f"{int(value):,}"
-    return text.replace(",", "\u00a0") if lang == "fr" else text
-
-
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-}
+        return Strings(lang).num(value)
+    return Strings(lang).int(None if value is None else int(value))
 
 
 def date_text(value: Any, lang: str = "en") -> str:
-    if not value:
-        return "–"
+    """A date the language's way ("November 25, 2026", "25 novembre 2026"); ISO text too."""
+    from expressentry.reports.strings import Strings
+
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    month = MONTHS[lang][value.month - 1]
-    if lang == "fr":
-        day = "1er" if value.day == 1 else str(value.day)
-        return f"{day} {month} {value.year}"
-    return f"{month} {value.day}, {value.year}"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return Strings(lang).date(value or None)
 
 
 def language(request: Request) -> str:
