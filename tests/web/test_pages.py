@@ -222,3 +222,14 @@ def test_unknown_pages_are_pages_and_unknown_api_paths_are_problems(browser_clie
     assert api.status_code == 404 and api.headers["content-type"].startswith(
         "application/problem+json"
     )
+
+
+def test_report_and_history_pages_are_well_formed(as_user) -> None:
+    analyst = as_user("analyst")
+    report = analyst.get("/analyst/reports/rounds?year=2024&lang=fr").text
+    assert report.count("<main") == 1  # the report's own <main> is not nested in the page's
+    history = analyst.get("/analyst/history?year=2024&lang=fr").text
+    # the cutoff chart names categories as the page does, not by their slugs
+    name = translator("fr")("category.french_language_proficiency")  # wrapped in the legend
+    assert str(escape(" ".join(name.split()[:3]))) in history
+    assert "french language proficiency" not in history

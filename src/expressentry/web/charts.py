@@ -44,7 +44,7 @@ def cutoffs_svg(rounds: Sequence[Any], lang: str) -> str | None:
     order = sorted(by_kind, key=lambda k: (k != "general", -len(by_kind[k]), k))
     series = [
         Series(
-            label=t(f"kind.{key}") if f"kind.{key}" in t else key.replace("_", " "),
+            label=_label(t, key),
             x=[r.date for r in sorted(by_kind[key], key=lambda r: r.date)],
             y=[r.crs_cutoff for r in sorted(by_kind[key], key=lambda r: r.date)],
             key=key,
@@ -61,3 +61,11 @@ def cutoffs_svg(rounds: Sequence[Any], lang: str) -> str | None:
         description=t("chart.cutoffs.title"),
     )
     return inline_svg(chart)
+
+
+def _label(t: Any, key: str) -> str:
+    """A series' name: a program or the general rounds, else the category's name."""
+    for prefix in ("kind.", "category."):
+        if prefix + key in t:
+            return str(t(prefix + key))
+    return key.replace("_", " ")
