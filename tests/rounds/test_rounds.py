@@ -469,3 +469,59 @@ def test_verify_holds_after_a_rescoring_as_of_the_rounds_own_day(
     report = rounds.verify(before.round_id)
     assert report.ok, report.problems
     assert rounds.show(before.round_id).document() == before.document()
+
+
+def test_a_category_round_reassesses_profiles_scored_before_its_category_version(
+    engine, pool, rounds, request_for, synth_pool, counts
+) -> None:
+    """Profiles scored on 1 February 2026 had their categories checked against the 2025
+    versions; a French-language round on 2 March 2026 (the 2026 version, from 6 February)
+    re-assesses every one of them in the pool first, as of the round's day, exactly as
+    ``assess_for_pool`` does for one profile."""
+    from expressentry.pool.assessment import assess_for_pool
+    from expressentry.pool.service import as_utc
+    from expressentry.profile.model import parse_profile
+
+    at = dt.datetime(2026, 3, 2, 12, tzinfo=UTC)
+    synth_pool(pool, 200, as_of=dt.date(2026, 2, 1), seed=8)
+    category = "french_language_proficiency"
+    request = request_for("category", 8, at=at, category=category, round_id=1)
+    s = profile_states.c
+    in_pool_at_round = (
+        s.valid_to.is_(None),
+        s.status == "in_pool",
+        s.submitted_at < at,
+        s.expires_on > at.date(),
+    )
+    with engine.connect() as conn:
+        stale = set(
+            conn.scalars(
+                select(s.profile_pk).where(*in_pool_at_round, s.scored_on < dt.date(2026, 2, 6))
+            )
+        )
+        fresh = set(
+            conn.scalars(
+                select(s.profile_pk).where(*in_pool_at_round, s.scored_on >= dt.date(2026, 2, 6))
+            )
+        )
+    assert len(stale) > 50
+    before = counts(engine)
+    preview = rounds.preview(request)
+    assert counts(engine) == before  # the preview's re-assessment is rolled back
+    result = rounds.run(request)
+    assert result.document() == preview.document()
+    assert result.invitations == 8 < result.eligible
+    assert result.pool_size == len(stale) + len(fresh)
+    with engine.connect() as conn:
+        rows = conn.execute(select(profile_states).where(s.reason == "rescored")).all()
+    assert sorted(r.profile_pk for r in rows) == sorted(stale)
+    for row in rows:
+        assert row.scored_on == at.date() and row.actor == "officer"
+        assert as_utc(row.valid_from) == at
+        submitted = as_utc(row.submitted_at).date()
+        a = assess_for_pool(parse_profile(row.document), submitted, at.date())
+        assert (row.crs, row.programs, row.expires_on) == (a.crs, a.programs, a.expires_on)
+        assert json.loads(row.categories) == list(a.categories)
+        assert row.crs_document == a.crs_document
+    assert 0 < sum(f"{category}:2026" in json.loads(r.categories) for r in rows) <= result.eligible
+    assert rounds.verify(1).ok

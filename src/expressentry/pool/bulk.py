@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import Connection, Engine, Table, text
 
 #: SQLite's page cache while a bulk load runs, in KiB (the default is 2 MiB): the ranking index
 #: takes its entries in score order, not in key order, and each one finds its page in the cache
@@ -37,6 +37,19 @@ def bulk_load(conn: Connection) -> Iterator[None]:
         yield
     finally:
         raw.execute(f"PRAGMA cache_size={int(before)}")
+
+
+def after_bulk_load(engine: Engine, tables: Sequence[Table]) -> None:
+    """On PostgreSQL, vacuum and analyze tables that a bulk load filled: the visibility map
+    lets rounds read the ranking index alone (an index-only scan), and the statistics let the
+    planner choose it. Without them, the first rounds after an import of a million profiles
+    read each profile's row (autovacuum comes later, on its own schedule)."""
+    if engine.dialect.name != "postgresql":
+        return
+    names = ", ".join(f'"{t.name}"' for t in tables)
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM is no transaction
+        conn.exec_driver_sql(f"VACUUM (ANALYZE) {names}")
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -75,7 +75,8 @@ profile_states = Table(
     Column("reason", String(200), nullable=False),
     Index("ix_profile_states_profile", "profile_pk", "valid_from"),
     # the ranking of the current pool: highest CRS first, ties by submission time; it covers
-    # every column a round filters on, so selection and counts read the index alone
+    # every column a round filters on, so selection and counts read the index alone (SQLite
+    # needs the columns of the index's own condition in it too, to read the index alone)
     Index(
         "ix_profile_states_ranking",
         text("crs DESC"),
@@ -85,6 +86,16 @@ profile_states = Table(
         "programs",
         "nominated",
         "category_mask",
+        "scored_on",
+        "valid_to",
+        "status",
+        postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
+        sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
+    ),
+    # the pool by the day each profile was scored: a category round looks up the profiles
+    # scored outside the category version in force (rounds.service._refresh_categories)
+    Index(
+        "ix_profile_states_scored_on",
         "scored_on",
         postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
         sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),

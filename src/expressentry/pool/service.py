@@ -373,13 +373,76 @@ class Pool:
         assessment: PoolAssessment | None = None,
     ) -> tuple[Any, dict[str, Any]]:
         """Close the current state of a profile and open the next one."""
+        self._check_change_time(conn, at)
+        row = self._current(conn, pk)
+        values = self._next_state(
+            conn,
+            row,
+            at=at,
+            actor=actor,
+            reason=reason,
+            status=status,
+            profile=profile,
+            assessment=assessment,
+        )
+        conn.execute(
+            update(profile_states).where(profile_states.c.pk == row.pk).values(valid_to=at)
+        )
+        conn.execute(insert(profile_states).values(**values))
+        return row, values
+
+    def _change_many(
+        self,
+        conn: Connection,
+        rows: Sequence[Any],
+        assessments: Sequence[PoolAssessment],
+        *,
+        at: dt.datetime,
+        actor: str,
+        reason: str,
+    ) -> None:
+        """``_change`` with a new assessment for many profiles at once: ``rows`` are their
+        current states (every column); they are closed and the next ones written in bulk."""
+        from expressentry.pool.bulk import insert_tuples
+
+        if not rows:
+            return
+        self._check_change_time(conn, at)
+        columns = [c.name for c in profile_states.columns if c.name != "pk"]
+        new = []
+        for row, a in zip(rows, assessments, strict=True):
+            values = self._next_state(conn, row, at=at, actor=actor, reason=reason, assessment=a)
+            new.append(tuple(values[c] for c in columns))
+        pks = [row.pk for row in rows]
+        for first in range(0, len(pks), 900):  # an IN list every database takes
+            conn.execute(
+                update(profile_states)
+                .where(profile_states.c.pk.in_(pks[first : first + 900]))
+                .values(valid_to=at)
+            )
+        insert_tuples(conn, profile_states, columns, new)
+
+    def _check_change_time(self, conn: Connection, at: dt.datetime) -> None:
         last_round = self._last_round_at(conn)
         if last_round is not None and at < last_round:
             raise PoolError(
                 f"at: {at.isoformat()} is before the latest round of invitations "
                 f"({last_round.isoformat()}); a change cannot be dated before a round already held"
             )
-        row = self._current(conn, pk)
+
+    def _next_state(
+        self,
+        conn: Connection,
+        row: Any,
+        *,
+        at: dt.datetime,
+        actor: str,
+        reason: str,
+        status: str | None = None,
+        profile: Profile | None = None,
+        assessment: PoolAssessment | None = None,
+    ) -> dict[str, Any]:
+        """The state that follows ``row`` (a current state) from ``at``."""
         if as_utc(row.valid_from) > at:
             raise PoolError(
                 f"at: {at.isoformat()} is before the profile's last change "
@@ -405,11 +468,7 @@ class Pool:
                 categories=json.dumps(list(a.categories)),
                 expires_on=a.expires_on,
             )
-        conn.execute(
-            update(profile_states).where(profile_states.c.pk == row.pk).values(valid_to=at)
-        )
-        conn.execute(insert(profile_states).values(**values))
-        return row, values
+        return values
 
     def update(
         self,
@@ -629,7 +688,7 @@ class Pool:
         chunk at a time; writes happen here, in batches (one transaction and one
         ``pool.imported`` event each), in line order.
         """
-        from expressentry.pool.bulk import bulk_load
+        from expressentry.pool.bulk import after_bulk_load, bulk_load
         from expressentry.pool.importer import ImportRow, import_rows
 
         as_of = as_of or utcnow().date()
@@ -657,6 +716,8 @@ class Pool:
                     pending = []
             if pending:
                 self._write_batch(conn, pending, actor, report)
+        if report.imported:
+            after_bulk_load(self.engine, (profiles, profile_states))
         return report
 
     def _write_batch(

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
 
-from expressentry.pool.bulk import insert_rows, lock_writes
+from expressentry.pool.bulk import bulk_load, insert_rows, lock_writes
 from expressentry.pool.schema import (
     PROGRAM_BITS,
     category_bits,
@@ -209,29 +209,37 @@ class Rounds:
 
     def _refresh_categories(self, conn: Connection, req: RoundRequest, actor: str) -> None:
         """Re-assess profiles whose category eligibility was computed when the round's category
-        version was not in force (for example before a new year's categories)."""
+        version was not in force (for example before a new year's categories): column-wise,
+        a batch at a time, their next states written in bulk."""
+        from expressentry.pool.assessment import assess_many
+        from expressentry.pool.importer import paused_gc
+        from expressentry.profile.model import parse_profile
+
         version = self.pool.categories.version_at(req.category, req.at.date())  # type: ignore[arg-type]
         s = profile_states.c
+        # the index of scored days finds them (none, usually) without reading the pool
         outside = s.scored_on < version.effective_from
         if version.effective_to is not None:
             outside = or_(outside, s.scored_on > version.effective_to)
-        stale = conn.execute(
-            select(s.profile_pk, s.document, s.submitted_at).where(*self._in_pool(req.at), outside)
-        ).all()
-        from expressentry.pool.assessment import assess_for_pool
-        from expressentry.profile.model import parse_profile
-
-        for row in stale:
-            a = assess_for_pool(
-                parse_profile(row.document),
-                as_utc(row.submitted_at).date(),
-                req.at.date(),
-                self.pool.rulebook,
-                self.pool.categories,
-            )
-            self.pool._change(
-                conn, row.profile_pk, at=req.at, actor=actor, reason="rescored", assessment=a
-            )
+        # no ORDER BY: SQLite would then read the table in key order rather than the index
+        stale = sorted(
+            conn.execute(select(profile_states).where(*self._in_pool(req.at), outside)),
+            key=lambda row: row.pk,
+        )
+        on = req.at.date()
+        with paused_gc():
+            for first in range(0, len(stale), 2000):
+                rows = stale[first : first + 2000]
+                assessed = assess_many(
+                    [parse_profile(r.document) for r in rows],
+                    [as_utc(r.submitted_at).date() for r in rows],
+                    on,
+                    self.pool.rulebook,
+                    self.pool.categories,
+                )
+                self.pool._change_many(
+                    conn, rows, assessed, at=req.at, actor=actor, reason="rescored"
+                )
 
     def _select(
         self, conn: Connection, req: RoundRequest, category_key: str | None
@@ -280,7 +288,8 @@ class Rounds:
 
     def preview(self, req: RoundRequest) -> RoundResult:
         """Who would be invited, and the cutoff, without writing anything."""
-        with self.engine.connect() as conn:
+        # a round reads and rewrites thousands of rows at once: the bulk settings' page cache
+        with self.engine.connect() as conn, bulk_load(conn):
             trans = conn.begin()
             try:
                 return self._hold(conn, req, actor="preview", write=False)
@@ -289,7 +298,7 @@ class Rounds:
 
     def run(self, req: RoundRequest, actor: str = "officer") -> RoundResult:
         """Hold the round: one transaction; running the same round again changes nothing."""
-        with self.engine.begin() as conn:
+        with self.engine.connect() as conn, bulk_load(conn), conn.begin():
             return self._hold(conn, req, actor=actor, write=True)
 
     def _hold(self, conn: Connection, req: RoundRequest, *, actor: str, write: bool) -> RoundResult:
