@@ -114,7 +114,7 @@ def assess_many(
     from expressentry.eligibility.vectorized import category_flags
     from expressentry.scoring.vectorized import (
         columns_from_facts,
-        document,
+        documents_json,
         rules_version,
         score_columns,
     )
@@ -129,6 +129,9 @@ def assess_many(
     )
     scores = score_columns(cols, as_of, rulebook)
     flags = category_flags(cols, categories)
+    crs_documents = documents_json(scores, as_of)
+    totals = scores["total"].tolist()
+    met = {key: column.tolist() for key, column in flags.items()}
     version = rules_version(as_of, rulebook)
     out = []
     for i, (profile, f) in enumerate(zip(profiles, facts, strict=True)):
@@ -146,12 +149,12 @@ def assess_many(
                 as_of=as_of,
                 eligible=programs.express_entry_eligible,
                 reasons=reasons,
-                crs=int(scores["total"][i]),
-                crs_document=json.dumps(document(scores, i, as_of)),
+                crs=totals[i],
+                crs_document=crs_documents[i],
                 rules_version=version,
                 programs=mask,
                 nominated=f.provincial_nomination,
-                categories=tuple(key for key, met in flags.items() if met[i]),
+                categories=tuple(key for key, column in met.items() if column[i]),
                 expires_on=expiry(profile, submitted[i], as_of, rulebook),
             )
         )

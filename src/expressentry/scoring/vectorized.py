@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -689,3 +690,25 @@ def document(scores: Mapping[str, Points], row: int, as_of: dt.date) -> dict[str
             block, part = name.split(".", 1)
             doc[block][part] = int(points[row])
     return doc
+
+
+def documents_json(scores: Mapping[str, Points], as_of: dt.date) -> list[str]:
+    """Every row's score document as JSON text, ``json.dumps(document(scores, row, as_of))``
+    for each row, written from one template (the documents of a date have the same keys)."""
+    parts: dict[str, list[tuple[str, str]]] = {key: [] for key in BLOCK_KEYS}
+    for name in scores:
+        if "." in name:
+            block, part = name.split(".", 1)
+            parts[block].append((part, name))
+
+    def key(text: str) -> str:
+        return json.dumps(text).replace("%", "%%")
+
+    pieces = [f'{{"total": %d, "as_of": {key(as_of.isoformat())}']
+    columns = [scores["total"]]
+    for block, names in parts.items():
+        inner = ", ".join(f"{key(part)}: %d" for part, _ in names)
+        pieces.append(f"{key(block)}: {{{inner}}}")
+        columns += [scores[name] for _, name in names]
+    template = ", ".join(pieces) + "}"
+    return [template % row for row in zip(*(c.tolist() for c in columns), strict=True)]

@@ -7,6 +7,7 @@ documents, on the first difference in any CRS total, any block part, or any cate
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from expressentry.scoring.vectorized import (
     BLOCK_KEYS,
     columns_from_facts,
     document,
+    documents_json,
     score_columns,
 )
 
@@ -90,6 +92,8 @@ def assert_same(
             assert not bad.size, _show(bad, key, values, want[key], facts, got, single, as_of)
     for row in range(min(len(single), 3)):  # the documents themselves, field for field
         assert document(got, row, as_of) == single[row].document()
+    # and as the pool stores them, JSON text, every row
+    assert documents_json(got, as_of) == [json.dumps(s.document()) for s in single]
     flags: dict[str, np.ndarray] = {}
     if profiles is not None:
         flags = category_flags(cols)
