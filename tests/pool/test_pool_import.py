@@ -212,3 +212,24 @@ def test_the_bulk_import_stores_what_submitting_one_profile_at_a_time_stores(
     assert {n for n, _ in report.problems} == {
         n for n, d in enumerate(docs, start=1) if d["profile_id"] not in expected
     }
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_bulk_import_leaves_postgresql_analyzed_and_all_visible(
+    engine, pool, synth_pool, monkeypatch
+) -> None:
+    """After a bulk load the tables are vacuumed and analyzed: the statistics count the rows
+    and the visibility map lets a round read the ranking index alone (an index-only scan)."""
+    from sqlalchemy import text
+
+    from expressentry.pool import service
+
+    monkeypatch.setattr(service, "BULK_LOAD_ROWS", 50)
+    report = synth_pool(pool, 120, seed=5)
+    assert report.imported >= 50
+    with engine.connect() as conn:
+        tuples, visible = conn.execute(
+            text("SELECT reltuples, relallvisible FROM pg_class WHERE relname = 'profile_states'")
+        ).one()
+    assert tuples == report.imported
+    assert visible > 0

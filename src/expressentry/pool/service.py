@@ -716,7 +716,7 @@ class Pool:
                     pending = []
             if pending:
                 self._write_batch(conn, pending, actor, report)
-        if report.imported:
+        if report.imported >= BULK_LOAD_ROWS:
             after_bulk_load(self.engine, (profiles, profile_states))
         return report
 
@@ -782,6 +782,10 @@ class Pool:
             )
             report.imported += len(fresh)
 
+
+#: imports of at least this many profiles are bulk loads: the tables are vacuumed and analyzed
+#: afterwards (``bulk.after_bulk_load``); smaller ones are left to autovacuum
+BULK_LOAD_ROWS = 10_000
 
 #: the columns an import writes, in the order of its rows (``Pool._write_batch``)
 IDENTITY_COLUMNS = ("pk", "profile_id", "submitted_at")
