@@ -278,11 +278,10 @@ class Rounds:
     def _program(req: RoundRequest, row: Any) -> str:
         if req.round_type == "program":
             return req.program  # type: ignore[return-value]
-        flags = {
-            "pnp": bool(row.nominated),
-            **{name: bool(row.programs & bit) for name, bit in PROGRAM_BITS.items()},
-        }
-        return next((p for p in INVITATION_ORDER if flags[p]), "fsw")
+        for program in INVITATION_ORDER:  # the first the candidate is eligible for
+            if row.nominated if program == "pnp" else row.programs & PROGRAM_BITS[program]:
+                return program
+        return "fsw"
 
     # --- preview and run --------------------------------------------------------------------
 
