@@ -14,12 +14,12 @@ import datetime as dt
 import gc
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from expressentry.pool.assessment import PoolAssessment, assess_for_pool, assess_many
 from expressentry.profile.model import Profile, ProfileError, parse_profile
@@ -177,8 +177,8 @@ def _rows_worker(args: tuple[int, list[str], dt.date | None]) -> list[ImportRow 
     return assess_rows(first, lines, as_of)
 
 
-def categories_json(keys: tuple[str, ...]) -> str:
-    """How a state row stores its categories (``Pool._state_values``)."""
+def categories_json(keys: Sequence[str]) -> str:
+    """How a state row stores the categories a profile meets."""
     return json.dumps(list(keys))
 
 
@@ -200,7 +200,18 @@ def import_rows(
     yield from _in_workers(_rows_worker, lines, as_of, workers, chunk)
 
 
-def _in_workers(worker, lines, as_of, workers, chunk):  # type: ignore[no-untyped-def]
+Chunk = tuple[int, list[str], dt.date | None]
+T = TypeVar("T")
+
+
+def _in_workers(
+    worker: Callable[[Chunk], list[T]],
+    lines: Iterable[str],
+    as_of: dt.date | None,
+    workers: int,
+    chunk: int,
+) -> Iterator[T]:
+    """``worker``'s results for every chunk of lines, in order, from ``workers`` processes."""
     with ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze) as executor:
         # a bounded window of chunks in flight keeps memory flat on files of millions of lines
         pending = []

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, func, insert, select, update
 
 from expressentry.pool.assessment import PoolAssessment, assess_for_pool
+from expressentry.pool.importer import categories_json
 from expressentry.pool.schema import (
     PROGRAM_BITS,
     category_bits,
@@ -299,7 +300,7 @@ class Pool:
             "programs": a.programs,
             "nominated": a.nominated,
             "category_mask": self.mask(conn, a.categories),
-            "categories": json.dumps(list(a.categories)),
+            "categories": categories_json(a.categories),
             "actor": actor,
             "reason": reason,
         }
@@ -465,7 +466,7 @@ class Pool:
                 programs=a.programs,
                 nominated=a.nominated,
                 category_mask=self.mask(conn, a.categories),
-                categories=json.dumps(list(a.categories)),
+                categories=categories_json(a.categories),
                 expires_on=a.expires_on,
             )
         return values
@@ -631,7 +632,7 @@ class Pool:
                 same = (
                     a.crs == row.crs
                     and a.programs == row.programs
-                    and json.dumps(list(a.categories)) == row.categories
+                    and categories_json(a.categories) == row.categories
                     and a.expires_on == row.expires_on
                 )
                 when = max(start, as_utc(row.valid_from))
@@ -726,7 +727,6 @@ class Pool:
         """Write a batch of ``ImportRow``: the profiles and their first states, in one
         transaction; profile_ids already in the pool are reported, not written."""
         from expressentry.pool.bulk import insert_tuples, lock_writes
-        from expressentry.pool.importer import categories_json
 
         with conn.begin():
             lock_writes(conn, "profiles")
