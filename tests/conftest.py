@@ -9,11 +9,13 @@ skipped, unless ``EXPRESSENTRY_REQUIRE_POSTGRES=1`` (``.ci/run``), when they fai
 
 from __future__ import annotations
 
+import atexit
 import copy
 import datetime as dt
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -21,6 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# The tests never touch the data folder of the person running them: the default database
+# (``EXPRESSENTRY_DATABASE_URL`` unset) and every default path go to a folder of this run.
+os.environ.pop("EXPRESSENTRY_DATABASE_URL", None)
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="expressentry-tests-")
+atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "profile.json"
