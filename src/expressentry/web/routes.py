@@ -82,6 +82,14 @@ def _assess_form(form: dict[str, str], what: str) -> dict[str, Any]:
     return out
 
 
+async def _assessed_page(request: Request, what: str) -> HTMLResponse:
+    """The score or eligibility page with the result of the posted form."""
+    form = await read_form(request)
+    result = await run_in_threadpool(_assess_form, form, what)
+    status = 422 if result["problems"] else 200
+    return render(request, f"{what}.html", status, form=FORM, values=form, result=result)
+
+
 @router.get("/score", response_class=HTMLResponse)
 def score_page(request: Request) -> HTMLResponse:
     return render(request, "score.html", form=FORM, values={}, result=None)
@@ -89,10 +97,7 @@ def score_page(request: Request) -> HTMLResponse:
 
 @router.post("/score", response_class=HTMLResponse)
 async def score_post(request: Request) -> HTMLResponse:
-    form = await read_form(request)
-    result = await run_in_threadpool(_assess_form, form, "score")
-    status = 422 if result["problems"] else 200
-    return render(request, "score.html", status, form=FORM, values=form, result=result)
+    return await _assessed_page(request, "score")
 
 
 @router.get("/eligibility", response_class=HTMLResponse)
@@ -102,10 +107,7 @@ def eligibility_page(request: Request) -> HTMLResponse:
 
 @router.post("/eligibility", response_class=HTMLResponse)
 async def eligibility_post(request: Request) -> HTMLResponse:
-    form = await read_form(request)
-    result = await run_in_threadpool(_assess_form, form, "eligibility")
-    status = 422 if result["problems"] else 200
-    return render(request, "eligibility.html", status, form=FORM, values=form, result=result)
+    return await _assessed_page(request, "eligibility")
 
 
 @router.get("/categories", response_class=HTMLResponse)
