@@ -8,7 +8,6 @@ one of those invitations and a candidate with no profile yet. Passwords are made
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
 
 
@@ -21,7 +20,7 @@ class Site:
 
 
 def build_site(url: str, size: int = 300) -> Site:
-    from expressentry.accounts.service import Accounts
+    from expressentry.accounts.demo import add_users
     from expressentry.pool.db import connect
     from expressentry.pool.service import Pool
     from expressentry.rounds.service import RoundRequest, Rounds
@@ -37,16 +36,7 @@ def build_site(url: str, size: int = 300) -> Site:
         actor="setup officer",
     )
     site = Site(url, invited=[i.profile_id for i in held.invited], round_id=held.round_id)
-    accounts = Accounts(engine)
-    for username, role in (
-        ("officer", "officer"),
-        ("analyst", "analyst"),
-        ("candidate", "candidate"),
-        ("newcomer", "candidate"),
-    ):
-        password = secrets.token_urlsafe(12)
-        profile_id = site.invited[0] if username == "candidate" else None
-        accounts.add_user(username, password, role, profile_id=profile_id)
-        site.passwords[username] = password
+    for login in add_users(engine, site.invited[0], actor="test setup"):
+        site.passwords[login.username] = login.password
     engine.dispose()
     return site

@@ -110,7 +110,7 @@ def test_imported_profiles_are_stored_as_a_submit_would_store_them(pool) -> None
 def test_lines_are_numbered_across_the_workers_chunks() -> None:
     """The workers assess the file in chunks: bad lines far apart keep their numbers, and the
     results come back in line order."""
-    from expressentry.pool.importer import Parsed, Problem, assess_lines
+    from expressentry.pool.importer import ImportRow, Problem, import_rows
     from expressentry.simulation import synth
 
     lines = list(synth.jsonl(40, dt.date(2026, 11, 1), seed=5))
@@ -118,15 +118,15 @@ def test_lines_are_numbered_across_the_workers_chunks() -> None:
     for number, text in bad.items():
         lines[number - 1] = text
     lines.insert(20, "   ")  # a blank line 21: skipped, but it counts in the numbering
-    results = list(assess_lines(lines, dt.date(2026, 11, 1), workers=2, chunk=5))
+    results = list(import_rows(lines, dt.date(2026, 11, 1), workers=2, chunk=5))
     numbers = [r.number for r in results]
     assert numbers == sorted(numbers) == [n for n in range(1, 42) if n != 21]
     problems = {r.number for r in results if isinstance(r, Problem) and not r.refused}
     assert problems == {1, 6, 7, 34, 41}
     for r in results:
-        if isinstance(r, Parsed):
-            assert r.profile.profile_id == f"s-{r.number - (r.number > 21):07d}"
-    serial = list(assess_lines(lines, dt.date(2026, 11, 1), workers=1))
+        if isinstance(r, ImportRow):
+            assert r.profile_id == f"s-{r.number - (r.number > 21):07d}"
+    serial = list(import_rows(lines, dt.date(2026, 11, 1), workers=1))
     assert [(r.number, type(r)) for r in serial] == [(r.number, type(r)) for r in results]
 
 

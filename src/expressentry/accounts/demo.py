@@ -62,7 +62,6 @@ def prepare(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[DemoLogin]:
     """Fill an empty database with the demo and create the demo users; their logins."""
-    from expressentry.accounts.service import Accounts
     from expressentry.pool.db import connect
     from expressentry.pool.service import Pool
     from expressentry.rounds.itas import Invitations
@@ -84,20 +83,27 @@ def prepare(
         ),
         actor="demo officer",
     )
-    accounts = Accounts(engine)
-    logins = []
-    invited = held.invited[0].profile_id if held.invited else None
-    for username, role in DEMO_USERS:
-        password = secrets.token_urlsafe(12)
-        profile_id = invited if username == "candidate" else None
-        accounts.add_user(username, password, role, profile_id=profile_id, actor="demo setup")
-        logins.append(DemoLogin(username, role, password, profile_id))
+    logins = add_users(engine, held.invited[0].profile_id if held.invited else None)
     path = logins_file(url)
     if path is not None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump([login.__dict__ for login in logins], fh, indent=1)
     engine.dispose()
+    return logins
+
+
+def add_users(engine: Engine, invited: str | None, actor: str = "demo setup") -> list[DemoLogin]:
+    """The demo users, with generated passwords; the candidate holds the profile ``invited``."""
+    from expressentry.accounts.service import Accounts
+
+    accounts = Accounts(engine)
+    logins = []
+    for username, role in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
+        profile_id = invited if username == "candidate" else None
+        accounts.add_user(username, password, role, profile_id=profile_id, actor=actor)
+        logins.append(DemoLogin(username, role, password, profile_id))
     return logins
 
 

@@ -168,7 +168,7 @@ async def login(request: Request) -> JSONResponse:
     """Exchange a username and password for a token (send it as ``Authorization: Bearer``)."""
     from starlette.concurrency import run_in_threadpool
 
-    from expressentry.accounts.service import AccountError, LoginRefused, LoginThrottled
+    from expressentry.accounts.service import AccountError
 
     data = decode_json(await read_body(request, limit=16 * 1024))
     if not isinstance(data, dict):
@@ -187,10 +187,8 @@ async def login(request: Request) -> JSONResponse:
         session = await run_in_threadpool(
             accounts.login, data["username"], data["password"], client=client_address(request)
         )
-    except (LoginRefused, LoginThrottled) as exc:
+    except AccountError as exc:  # refused or throttled
         raise login_problem(exc) from None
-    except AccountError:
-        raise login_problem(LoginRefused("username", "wrong")) from None
     return JSONResponse(
         {
             "token": session.token,

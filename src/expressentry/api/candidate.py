@@ -6,7 +6,6 @@ else's, exactly as for a profile that does not exist, so ids cannot be probed.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,17 +29,7 @@ def candidate_profile_id(username: str) -> str:
 
 def profile_view(svc: Services, profile_id: str) -> dict[str, Any]:
     """Everything a candidate may see of their profile (and an officer of any profile)."""
-    from expressentry.pool.schema import profile_states, profiles
-
-    shown = svc.pool.show(profile_id)
-    with svc.engine.connect() as conn:
-        document = conn.scalar(
-            profile_states.select()
-            .with_only_columns(profile_states.c.document)
-            .join(profiles, profiles.c.pk == profile_states.c.profile_pk)
-            .where(profiles.c.profile_id == profile_id, profile_states.c.valid_to.is_(None))
-        )
-    shown["profile"] = json.loads(document)
+    shown = svc.pool.show(profile_id, with_profile=True)
     shown["standing"] = standing(svc.engine, profile_id)
     shown["invitations"] = [
         {k: v for k, v in ita.items() if k != "crs_breakdown"}
@@ -60,6 +49,22 @@ def pool_problem(exc: PoolError) -> ApiProblem:
     if not reason:
         field, reason = "(profile)", str(exc)
     return ApiProblem(409, "conflict", "Conflict", str(exc), [(field, reason)])
+
+
+def save_own_profile(svc: Services, user: Any, profile: Any) -> Any:
+    """Create the candidate's profile (it enters the pool, submitted now, if it meets a
+    program's criteria, and is linked to the user) or update it; the pool's ``SubmitResult``.
+    A ``PoolError`` says why the pool refused the change."""
+    own = user.profile_id or candidate_profile_id(user.username)
+    if user.profile_id:
+        profile = profile.model_copy(update={"profile_id": own, "submitted_at": None})
+        return svc.pool.update(profile, actor=user.username)
+    now = utcnow()
+    profile = profile.model_copy(update={"profile_id": own, "submitted_at": now})
+    result = svc.pool.submit(profile, at=now, actor=user.username)
+    if result.entered:
+        svc.accounts.link_profile(user.username, own, actor=user.username)
+    return result
 
 
 async def _profile(request: Request, user: Any) -> Any:
@@ -96,10 +101,8 @@ async def create_my_profile(request: Request, user: Candidate) -> JSONResponse:
         )
     profile = await _profile(request, user)
     svc = services(request)
-    now = utcnow()
-    profile = profile.model_copy(update={"submitted_at": now})
     try:
-        result = await run_in_threadpool(svc.pool.submit, profile, at=now, actor=user.username)
+        result = await run_in_threadpool(save_own_profile, svc, user, profile)
     except PoolError as exc:
         raise pool_problem(exc) from None
     if not result.entered:
@@ -110,10 +113,7 @@ async def create_my_profile(request: Request, user: Candidate) -> JSONResponse:
             "the profile meets the minimum criteria of no program, so it cannot enter the pool",
             [("(profile)", reason) for reason in result.reasons],
         )
-    await run_in_threadpool(
-        svc.accounts.link_profile, user.username, profile.profile_id, actor=user.username
-    )
-    view = await run_in_threadpool(profile_view, svc, str(profile.profile_id))
+    view = await run_in_threadpool(profile_view, svc, result.profile_id)
     return JSONResponse(view, status_code=201)
 
 
@@ -125,7 +125,7 @@ async def update_my_profile(request: Request, user: Candidate) -> JSONResponse:
     profile = await _profile(request, user)
     svc = services(request)
     try:
-        await run_in_threadpool(svc.pool.update, profile, actor=user.username)
+        await run_in_threadpool(save_own_profile, svc, user, profile)
     except PoolError as exc:
         raise pool_problem(exc) from None
     return JSONResponse(await run_in_threadpool(profile_view, svc, own))

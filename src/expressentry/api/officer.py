@@ -46,19 +46,14 @@ class DecisionBody(BaseModel):
 def _body(model: type[BaseModel], data: Any) -> Any:
     from pydantic import ValidationError
 
-    from expressentry.api.problems import _loc_path
+    from expressentry.api.problems import field_errors
 
     if not isinstance(data, dict):
         raise bad_input([("(body)", "expected a JSON object")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise bad_input(
-            [
-                (_loc_path(e["loc"]), str(e["msg"]).removeprefix("Value error, "))
-                for e in exc.errors()
-            ]
-        ) from None
+        raise bad_input(field_errors(exc.errors())) from None
 
 
 def _round_request(body: RoundBody) -> Any:
@@ -76,10 +71,16 @@ def _round_request(body: RoundBody) -> Any:
     )
 
 
-def round_problem(exc: Exception) -> ApiProblem:
+def round_error(exc: Exception) -> tuple[str, str]:
+    """The field and reason of a refused round, named as the request names its fields."""
     field, _, reason = str(exc).partition(": ")
-    field = {"type": "round_type", "minimum": "minimum_crs"}.get(field, field)
-    return bad_input([(field, reason or str(exc))])
+    if not reason:
+        return "(round)", str(exc)
+    return {"type": "round_type", "minimum": "minimum_crs"}.get(field, field), reason
+
+
+def round_problem(exc: Exception) -> ApiProblem:
+    return bad_input([round_error(exc)])
 
 
 def round_answer(result: Any, *, preview: bool) -> dict[str, Any]:

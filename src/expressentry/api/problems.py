@@ -193,6 +193,19 @@ def _loc_path(loc: Sequence[Any]) -> str:
     return out or "(request)"
 
 
+def field_errors(
+    errors: Iterable[Any], missing: str = "this field is required"
+) -> list[tuple[str, str]]:
+    """Pydantic's errors as (field path, reason) pairs."""
+    out = []
+    for err in errors:
+        reason = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if err.get("type") == "missing":
+            reason = missing
+        out.append((_loc_path(err.get("loc", ())), reason))
+    return out
+
+
 def install(app: FastAPI) -> None:
     """Answer every error with a problem document."""
 
@@ -204,12 +217,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = []
-        for err in exc.errors():
-            reason = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-            if err.get("type") == "missing":
-                reason = "this parameter is required"
-            errors.append((_loc_path(err.get("loc", ())), reason))
+        errors = field_errors(exc.errors(), missing="this parameter is required")
         problem = bad_input(errors)
         return problem_response(422, problem.kind, problem.title, problem.detail, errors)
 

@@ -21,19 +21,10 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple, TypeVar
 
-from expressentry.pool.assessment import PoolAssessment, assess_for_pool, assess_many
+from expressentry.pool.assessment import assess_many
 from expressentry.profile.model import Profile, ProfileError, parse_profile
 from expressentry.rules.categories import CategoryBook
 from expressentry.rules.tables import RuleBook
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """One good line: the profile and its assessment as of its submission date."""
-
-    number: int
-    profile: Profile
-    assessment: PoolAssessment
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,24 +32,6 @@ class Problem:
     number: int
     reason: str
     refused: bool = False
-
-
-def assess_line(
-    number: int,
-    line: str,
-    as_of: dt.date | None,
-    rulebook: RuleBook | None = None,
-    categories: CategoryBook | None = None,
-) -> Parsed | Problem | None:
-    profile = _parse(number, line)
-    if not isinstance(profile, Profile):
-        return profile
-    submitted = profile.submitted_at.astimezone(dt.UTC).date()  # type: ignore[union-attr]
-    on = max(as_of, submitted) if as_of else submitted
-    a = assess_for_pool(profile, submitted, on, rulebook, categories)
-    if not a.eligible:
-        return Problem(number, "not eligible for any program: " + "; ".join(a.reasons), True)
-    return Parsed(number, profile, a)
 
 
 class ImportRow(NamedTuple):
@@ -115,9 +88,9 @@ def assess_rows(
     rulebook: RuleBook | None = None,
     categories: CategoryBook | None = None,
 ) -> list[ImportRow | Problem]:
-    """The rows of a chunk of lines (numbered from ``first``), in line order: what
-    ``assess_line`` decides for each line, the profiles assessed column-wise, those scored on
-    the same day (the import's date, or the submission date when later) together."""
+    """The rows of a chunk of lines (numbered from ``first``), in line order: a problem for a
+    bad or refused line, else its row; the profiles assessed column-wise, those scored on the
+    same day (the import's date, or the submission date when later) together."""
     with paused_gc():
         out: list[ImportRow | Problem] = []
         groups: dict[dt.date, list[tuple[int, Profile, dt.datetime]]] = {}
@@ -172,7 +145,10 @@ def _number(item: ImportRow | Problem) -> int:
     return item.number
 
 
-def _rows_worker(args: tuple[int, list[str], dt.date | None]) -> list[ImportRow | Problem]:
+Chunk = tuple[int, list[str], dt.date | None]
+
+
+def _rows_worker(args: Chunk) -> list[ImportRow | Problem]:
     first, lines, as_of = args
     return assess_rows(first, lines, as_of)
 
@@ -200,7 +176,6 @@ def import_rows(
     yield from _in_workers(_rows_worker, lines, as_of, workers, chunk)
 
 
-Chunk = tuple[int, list[str], dt.date | None]
 T = TypeVar("T")
 
 
@@ -223,43 +198,9 @@ def _in_workers(
             yield from future.result()
 
 
-def _chunk_worker(args: tuple[int, list[str], dt.date | None]) -> list[Parsed | Problem]:
-    first, lines, as_of = args
-    out = []
-    for offset, line in enumerate(lines):
-        item = assess_line(first + offset, line, as_of)
-        if item is not None:
-            out.append(item)
-    return out
-
-
-def _chunks(
-    lines: Iterable[str], size: int, as_of: dt.date | None
-) -> Iterator[tuple[int, list[str], dt.date | None]]:
+def _chunks(lines: Iterable[str], size: int, as_of: dt.date | None) -> Iterator[Chunk]:
     it = iter(lines)
     number = 1
     while chunk := list(islice(it, size)):
         yield number, chunk, as_of
         number += len(chunk)
-
-
-def assess_lines(
-    lines: Iterable[str],
-    as_of: dt.date | None = None,
-    workers: int | None = None,
-    chunk: int = 2000,
-    rulebook: RuleBook | None = None,
-    categories: CategoryBook | None = None,
-) -> Iterator[Parsed | Problem]:
-    """Every line's result, in line order; ``workers`` processes (default: one per core).
-
-    Rule and category books other than the shipped ones are used in this process only.
-    """
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or rulebook is not None or categories is not None:
-        for number, line in enumerate(lines, start=1):
-            item = assess_line(number, line, as_of, rulebook, categories)
-            if item is not None:
-                yield item
-        return
-    yield from _in_workers(_chunk_worker, lines, as_of, workers, chunk)

@@ -160,11 +160,12 @@ class Pool:
             )
         ).one()
 
-    def show(self, profile_id: str) -> dict[str, Any]:
+    def show(self, profile_id: str, *, with_profile: bool = False) -> dict[str, Any]:
+        """The profile's current state; ``with_profile`` adds the profile itself (``profile``)."""
         with self.engine.connect() as conn:
             pk = self._pk(conn, profile_id)
             row = self._current(conn, pk)
-        return {
+        shown = {
             "profile_id": profile_id,
             "submitted_at": as_utc(row.submitted_at).isoformat(),
             "status": row.status,
@@ -178,6 +179,9 @@ class Pool:
             "categories": json.loads(row.categories),
             "expires_on": row.expires_on.isoformat(),
         }
+        if with_profile:
+            shown["profile"] = json.loads(row.document)
+        return shown
 
     def history(self, profile_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -24,14 +24,13 @@ PAGE_CSP = (
 )
 
 
-def _is_page(request: Request) -> bool:
-    path = request.url.path
-    return not (path.startswith(("/api", "/docs", "/redoc", "/openapi", "/static")))
+def is_page(path: str) -> bool:
+    """Whether an address is one of the pages (not the API, its documentation or a file)."""
+    return not path.startswith(("/api", "/docs", "/redoc", "/openapi", "/static"))
 
 
 def install(app: FastAPI) -> None:
     """Add the pages, their static files and their error pages to the app."""
-    from expressentry.api import problems
     from expressentry.web.pages import LoginNeeded, PageError, render
     from expressentry.web.routes import router
 
@@ -43,9 +42,7 @@ def install(app: FastAPI) -> None:
         from expressentry.web.i18n import translator
         from expressentry.web.pages import language
 
-        message = translator(language(request))(key, **values) if values else None
-        if message is None:
-            message = translator(language(request))(key)
+        message = translator(language(request))(key, **values)
         return render(request, "error.html", status, status=status, message=message)
 
     @app.exception_handler(PageError)
@@ -61,13 +58,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if _is_page(request) and exc.status_code in (404, 405):
+        if is_page(request.url.path) and exc.status_code in (404, 405):
             return error_page(request, exc.status_code, "error.not_found")
         return await api_http_handler(request, exc)  # type: ignore[no-any-return]
 
     app.add_middleware(SecurityHeaders)
 
-    del problems
+
+_API_HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+_PAGE_HEADERS = [
+    *_API_HEADERS,
+    (b"content-security-policy", PAGE_CSP.encode()),
+    (b"cache-control", b"no-store"),
+]
 
 
 class SecurityHeaders:
@@ -81,14 +84,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
-        page = not path.startswith(("/api", "/docs", "/redoc", "/openapi", "/static"))
-        extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-        if page:
-            extra += [
-                (b"content-security-policy", PAGE_CSP.encode()),
-                (b"cache-control", b"no-store"),
-            ]
+        extra = _PAGE_HEADERS if is_page(scope.get("path", "")) else _API_HEADERS
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":

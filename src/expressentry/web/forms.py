@@ -413,9 +413,10 @@ def form_from_profile(profile: Profile) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def fits_form(profile: Profile) -> bool:
-    """Whether the form holds every entry of the profile (else edit it as JSON)."""
-    again = profile_from_form(form_from_profile(profile))
+def fits_form(profile: Profile, values: dict[str, str] | None = None) -> bool:
+    """Whether the form holds every entry of the profile (else edit it as JSON); ``values``
+    are the profile's form values when already made."""
+    again = profile_from_form(form_from_profile(profile) if values is None else values)
     keep = {"profile_id", "submitted_at"}
     return again.model_dump(exclude=keep) == profile.model_dump(exclude=keep)
 

@@ -286,8 +286,9 @@ def _candidate_view(request: Request, user: Any) -> dict[str, Any]:
     if not user.profile_id:
         return {"view": None, "values": {}, "fits": True}
     view = profile_view(services(request), user.profile_id)
-    profile = parse_profile(__import__("json").dumps(view["profile"]))
-    return {"view": view, "values": form_from_profile(profile), "fits": fits_form(profile)}
+    profile = parse_profile(view["profile"])
+    values = form_from_profile(profile)
+    return {"view": view, "values": values, "fits": fits_form(profile, values)}
 
 
 @router.get("/candidate", response_class=HTMLResponse)
@@ -299,31 +300,19 @@ def candidate_page(request: Request) -> HTMLResponse:
 
 @router.post("/candidate/profile", response_class=HTMLResponse)
 async def candidate_profile_post(request: Request) -> Response:
-    from expressentry.api.candidate import candidate_profile_id
-    from expressentry.pool.service import PoolError, utcnow
+    from expressentry.api.candidate import save_own_profile
+    from expressentry.pool.service import PoolError
 
     user = require_role(request, "candidate")
     form = await read_form(request)
-    svc = services(request)
     try:
         profile = profile_from_form(form)
     except FormProblems as exc:
         data = await run_in_threadpool(_candidate_view, request, user)
         data["values"] = form
         return render(request, "candidate.html", 422, form=FORM, problems=exc.problems, **data)
-    own = user.profile_id or candidate_profile_id(user.username)
-    now = utcnow()
     try:
-        if user.profile_id:
-            profile = profile.model_copy(update={"profile_id": own, "submitted_at": None})
-            result = await run_in_threadpool(svc.pool.update, profile, actor=user.username)
-        else:
-            profile = profile.model_copy(update={"profile_id": own, "submitted_at": now})
-            result = await run_in_threadpool(svc.pool.submit, profile, at=now, actor=user.username)
-            if result.entered:
-                await run_in_threadpool(
-                    svc.accounts.link_profile, user.username, own, actor=user.username
-                )
+        result = await run_in_threadpool(save_own_profile, services(request), user, profile)
     except PoolError as exc:
         data = await run_in_threadpool(_candidate_view, request, user)
         data["values"] = form
@@ -418,6 +407,7 @@ def officer_rounds(request: Request) -> HTMLResponse:
 
 @router.post("/officer/rounds", response_class=HTMLResponse)
 async def officer_round_post(request: Request) -> Response:
+    from expressentry.api.officer import round_error
     from expressentry.pool.service import PoolError
     from expressentry.rounds.service import RoundError, RoundRequest
 
@@ -458,9 +448,8 @@ async def officer_round_post(request: Request) -> Response:
                 return redirect(request, f"/officer/rounds/{result.round_id}?ran=1")
             result = await run_in_threadpool(rounds.preview, req)
         except (RoundError, PoolError) as exc:
-            field, _, reason = str(exc).partition(": ")
-            field = {"type": "round_type", "minimum": "minimum_crs"}.get(field, field)
-            problems[field if reason else "_form"] = reason or str(exc)
+            field, reason = round_error(exc)
+            problems["_form" if field == "(round)" else field] = reason
     context = await run_in_threadpool(_round_form_context, request)
     return render(
         request,
