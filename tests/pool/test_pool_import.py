@@ -233,3 +233,115 @@ def test_a_bulk_import_leaves_postgresql_analyzed_and_all_visible(
         ).one()
     assert tuples == report.imported
     assert visible > 0
+
+
+# --- the indexes a first load builds at its end ------------------------------------------------
+
+
+def _index_definitions(engine) -> dict[str, str]:
+    """Every index of the pool's states, by name, as the database holds its definition."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.execute(
+                text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name = 'profile_states' AND sql IS NOT NULL"
+                )
+            )
+        else:
+            rows = conn.execute(
+                text(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'profile_states'"
+                )
+            )
+        return {name: " ".join(sql.split()) for name, sql in rows}
+
+
+def _statements(engine) -> list[str]:
+    """The statements the engine runs from now on (a list that fills as they run)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def test_a_first_load_builds_the_ranking_indexes_at_its_end_as_the_schema_defines_them(
+    engine, pool, profiles, synth_pool
+) -> None:
+    """Into an empty pool, the import drops the ranking indexes and builds them once, after the
+    rows: the same indexes as the migrations make, and rounds use them as before."""
+    from expressentry.pool.bulk import DEFERRED_INDEXES
+
+    migrated = _index_definitions(engine)
+    assert set(DEFERRED_INDEXES) <= set(migrated)
+    ran = _statements(engine)
+    first = synth_pool(pool, 80, seed=7)
+    assert first.imported > 40
+    dropped = [s for s in ran if s.lstrip().upper().startswith("DROP INDEX")]
+    assert {name for name in DEFERRED_INDEXES if any(name in s for s in dropped)} == set(
+        DEFERRED_INDEXES
+    )
+    assert _index_definitions(engine) == migrated
+
+    # a second load into the pool, now not empty, keeps every index while it writes
+    ran.clear()
+    second = pool.import_lines(
+        [line(profiles.with_english(f"second-{i}", 8)) for i in range(4)],
+        as_of=dt.date(2026, 11, 1),
+        workers=1,
+    )
+    assert second.imported == 4
+    assert not [s for s in ran if "INDEX" in s.upper()]
+    assert _index_definitions(engine) == migrated
+
+
+def test_a_first_load_that_fails_still_builds_its_indexes(
+    engine, pool, profiles, monkeypatch
+) -> None:
+    """However the load ends (here a write that fails in its second batch), the indexes it
+    dropped are built again, and the batch that failed wrote nothing."""
+    from expressentry.pool.service import Pool
+
+    migrated = _index_definitions(engine)
+    calls = {"n": 0}
+    real = Pool._write_batch
+
+    def failing(self, conn, pending, actor, report):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the disk is full")
+        return real(self, conn, pending, actor, report)
+
+    monkeypatch.setattr(Pool, "_write_batch", failing)
+    lines = [line(profiles.with_english(f"load-{i}", 9)) for i in range(6)]
+    with pytest.raises(RuntimeError, match="disk is full"):
+        pool.import_lines(lines, as_of=dt.date(2026, 6, 10), batch=3, workers=1)
+    assert _index_definitions(engine) == migrated
+    assert pool.stats()["in_pool"] == 3
+
+
+def test_indexes_a_killed_load_left_missing_are_built_when_the_pool_is_opened(db_url) -> None:
+    """A load killed between its writes leaves the ranking indexes dropped (and the pool whole):
+    opening the database builds them again."""
+    from sqlalchemy import text
+
+    from expressentry.pool.bulk import DEFERRED_INDEXES
+    from expressentry.pool.db import connect
+
+    engine = connect(db_url)
+    try:
+        migrated = _index_definitions(engine)
+        with engine.begin() as conn:
+            for name in DEFERRED_INDEXES:
+                conn.execute(text(f"DROP INDEX {name}"))
+        assert not set(DEFERRED_INDEXES) & set(_index_definitions(engine))
+    finally:
+        engine.dispose()
+    engine = connect(db_url)
+    try:
+        assert _index_definitions(engine) == migrated
+    finally:
+        engine.dispose()

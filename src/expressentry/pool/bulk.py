@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, text
+from sqlalchemy import Connection, Engine, Index, Table, inspect, select, text
 
 #: SQLite's page cache while a bulk load runs, in KiB (the default is 2 MiB): the ranking index
 #: takes its entries in score order, not in key order, and each one finds its page in the cache
@@ -37,6 +37,59 @@ def bulk_load(conn: Connection) -> Iterator[None]:
         yield
     finally:
         raw.execute(f"PRAGMA cache_size={int(before)}")
+
+
+#: the indexes of the pool's states that a load into an empty pool builds once, at the end, from
+#: the rows (a sort), instead of entry by entry as each batch is written: the ranking index takes
+#: its entries in score order, not in key order. The unique indexes stay, for they keep the pool
+#: whole while it loads (one profile per profile_id, one current state per profile).
+DEFERRED_INDEXES = (
+    "ix_profile_states_ranking",
+    "ix_profile_states_scored_on",
+    "ix_profile_states_profile",
+)
+
+
+def _deferred(table: Table) -> list[Index]:
+    return [index for index in table.indexes if index.name in DEFERRED_INDEXES]
+
+
+@contextmanager
+def indexes_built_after(conn: Connection, table: Table, first: Table) -> Iterator[bool]:
+    """When ``first`` has no rows (a pool's first load), drop ``table``'s deferred indexes for
+    the load and build them after it, however the load ends; yields whether they were dropped.
+
+    A process killed in the middle leaves them missing: :func:`repair_indexes`, run whenever
+    the database is opened, builds them again. Until then the pool is whole and rounds are
+    right, only slower.
+    """
+    with conn.begin():
+        lock_writes(conn, "profiles")
+        if conn.execute(select(first.c[0]).limit(1)).first() is not None:
+            indexes = []
+        else:
+            indexes = _deferred(table)
+            for index in indexes:
+                index.drop(conn, checkfirst=True)
+    try:
+        yield bool(indexes)
+    finally:
+        if indexes:
+            if conn.in_transaction():  # a batch's failure has been rolled back already
+                conn.rollback()
+            with conn.begin():
+                for index in indexes:
+                    index.create(conn, checkfirst=True)
+
+
+def repair_indexes(conn: Connection, table: Table) -> list[str]:
+    """Build the deferred indexes of ``table`` that are missing (a load was killed before it
+    could build them); returns their names."""
+    present = {index["name"] for index in inspect(conn).get_indexes(table.name)}
+    missing = [index for index in _deferred(table) if index.name not in present]
+    for index in missing:
+        index.create(conn, checkfirst=True)
+    return [str(index.name) for index in missing]
 
 
 def after_bulk_load(engine: Engine, tables: Sequence[Table]) -> None:

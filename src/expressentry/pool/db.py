@@ -90,6 +90,11 @@ def migrate(engine: Engine) -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            # a bulk load killed before it built its deferred indexes again
+            from expressentry.pool.bulk import repair_indexes
+            from expressentry.pool.schema import profile_states
+
+            repair_indexes(connection, profile_states)
     except Exception as exc:  # connection refused, permission denied, ...
         if isinstance(exc, DatabaseError):
             raise

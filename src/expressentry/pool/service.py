@@ -691,9 +691,10 @@ class Pool:
         submission date when that is later. Lines are parsed and assessed in ``workers``
         processes (default: one per core) when the pool uses the shipped rules, column-wise a
         chunk at a time; writes happen here, in batches (one transaction and one
-        ``pool.imported`` event each), in line order.
+        ``pool.imported`` event each), in line order. Into an empty pool, the ranking indexes
+        are built once, after the rows (``bulk.indexes_built_after``).
         """
-        from expressentry.pool.bulk import after_bulk_load, bulk_load
+        from expressentry.pool.bulk import after_bulk_load, bulk_load, indexes_built_after
         from expressentry.pool.importer import ImportRow, import_rows
 
         as_of = as_of or utcnow().date()
@@ -703,7 +704,11 @@ class Pool:
         pending: list[ImportRow] = []
         seen: set[str] = set()
         rows = import_rows(lines, as_of, workers, rulebook=books[0], categories=books[1])
-        with self.engine.connect() as conn, bulk_load(conn):
+        with (
+            self.engine.connect() as conn,
+            bulk_load(conn),
+            indexes_built_after(conn, profile_states, profiles),
+        ):
             for item in rows:
                 if not isinstance(item, ImportRow):
                     report.problems.append((item.number, item.reason))
