@@ -20,7 +20,6 @@ from expressentry.profile.facts import (
     add_years,
     counted_credentials,
     full_time_days,
-    work_periods,
 )
 from expressentry.profile.model import Profile
 from expressentry.rules import noc
@@ -369,8 +368,9 @@ def context(
     *,
     explain: bool = True,
 ) -> Context:
-    periods = work_periods(profile.work_history, as_of)  # shipped skilled-work rule
-    return Context(profile, as_of, principal, periods, eca_years, explain)
+    # the principal's work periods, derived with the facts as of the same date (the categories
+    # read neither the skilled-work flag nor anything else a rule book sets)
+    return Context(profile, as_of, principal, principal.work, eca_years, explain)
 
 
 def assess_categories(

@@ -33,7 +33,6 @@ from expressentry.profile.facts import (
     derive,
     full_time_days,
     whole_years,
-    work_periods,
 )
 from expressentry.profile.model import EDUCATION_RANK, Profile
 from expressentry.rules import language
@@ -287,7 +286,7 @@ class _Assessment:
         self.rules = rules
         self.rulebook = rulebook
         self.on = facts.as_of
-        self.periods = work_periods(profile.work_history, facts.as_of, rulebook)
+        self.periods = facts.principal.work  # work_periods(profile.work_history, ...)
         self.offer_ok = qualifying_offer(facts.job_offer, lmia_exempt_allowed=True)
         self.levels = facts.principal.first_levels
         self.scale = "NCLC" if facts.principal.first_language == "french" else "CLB"

@@ -297,6 +297,9 @@ class PersonFacts:
     french_levels: tuple[int, int, int, int] | None
     canadian_work_years: int
     foreign_work_years: int
+    #: the person's jobs as work periods up to the date (``work_periods``): programs and
+    #: categories read them from here rather than deriving them again
+    work: tuple[WorkPeriod, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,6 +427,7 @@ def person_facts(
         ),
         "canadian_work_years": experience_years(periods, as_of, 10, counts_as_canadian),
         "foreign_work_years": experience_years(periods, as_of, 10, counts_as_foreign),
+        "work": periods,
     }
     out = []
     for english, french, first in _first_language_choices(
