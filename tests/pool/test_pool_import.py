@@ -345,3 +345,20 @@ def test_indexes_a_killed_load_left_missing_are_built_when_the_pool_is_opened(db
         assert _index_definitions(engine) == migrated
     finally:
         engine.dispose()
+
+
+def test_the_ids_already_in_the_pool_are_found_among_thousands(engine, pool, profiles) -> None:
+    """The import's look-up of profile_ids already stored sends them as one parameter: any
+    text, any number of them."""
+    from expressentry.pool.bulk import existing
+    from expressentry.pool.schema import profiles as profiles_table
+
+    odd = ['quote\'s "id"', "é-ü-ß 名前", "comma,and;semicolon", "x" * 200]
+    report = pool.import_lines(
+        [line(profiles.with_english(pid, 8)) for pid in odd], as_of=dt.date(2026, 6, 10), workers=1
+    )
+    assert report.imported == len(odd)
+    asked = [f"absent-{i}" for i in range(12_000)] + odd[::-1]
+    with engine.connect() as conn:
+        assert existing(conn, profiles_table, "profile_id", asked) == set(odd)
+        assert existing(conn, profiles_table, "profile_id", []) == set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -105,6 +106,25 @@ def after_bulk_load(engine: Engine, tables: Sequence[Table]) -> None:
         conn.exec_driver_sql(f"VACUUM (ANALYZE) {names}")
 
 
+def existing(conn: Connection, table: Table, column: str, values: Sequence[str]) -> set[str]:
+    """Which of ``values`` the text column ``column`` of ``table`` already holds.
+
+    The values travel as one parameter (an array on PostgreSQL, a JSON array on SQLite), not as
+    an IN list of thousands of parameters, which costs more to build and parse than the query
+    costs to run.
+    """
+    if not values:
+        return set()
+    name = f'"{table.name}"."{column}"'
+    if conn.dialect.name == "postgresql":
+        query = text(f'SELECT {name} FROM "{table.name}" WHERE {name} = ANY(:values)')
+        return set(conn.scalars(query, {"values": list(values)}))
+    query = text(
+        f'SELECT {name} FROM "{table.name}" WHERE {name} IN (SELECT value FROM json_each(:values))'
+    )
+    return set(conn.scalars(query, {"values": json.dumps(list(values))}))
+
+
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows given as mappings (every row with the same keys)."""
     if not rows:
@@ -124,12 +144,25 @@ def insert_tuples(
     if conn.dialect.name != "postgresql":
         processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
         if any(processors):
-            convert = [(i, p) for i, p in enumerate(processors) if p is not None]
+            # a batch repeats its dates and times (the day scored, the submission time in
+            # several columns): each distinct value of a column type is converted once
+            memos: dict[type, dict[Any, Any]] = {}
+            convert = [
+                (i, p, memos.setdefault(type(table.c[columns[i]].type), {}))
+                for i, p in enumerate(processors)
+                if p is not None
+            ]
             converted = []
             for row in rows:
                 values = list(row)
-                for i, p in convert:
-                    values[i] = p(values[i])
+                for i, p, done in convert:
+                    value = values[i]
+                    if value is None:
+                        continue
+                    stored = done.get(value)
+                    if stored is None:
+                        stored = done[value] = p(value)
+                    values[i] = stored
                 converted.append(tuple(values))
             rows = converted
         marks = ", ".join("?" for _ in columns)

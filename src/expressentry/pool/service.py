@@ -735,20 +735,11 @@ class Pool:
     ) -> None:
         """Write a batch of ``ImportRow``: the profiles and their first states, in one
         transaction; profile_ids already in the pool are reported, not written."""
-        from expressentry.pool.bulk import insert_tuples, lock_writes
+        from expressentry.pool.bulk import existing, insert_tuples, lock_writes
 
         with conn.begin():
             lock_writes(conn, "profiles")
-            ids = [row.profile_id for row in pending]
-            taken: set[str] = set()
-            for first in range(0, len(ids), 5000):  # an IN list every database takes
-                taken.update(
-                    conn.scalars(
-                        select(profiles.c.profile_id).where(
-                            profiles.c.profile_id.in_(ids[first : first + 5000])
-                        )
-                    )
-                )
+            taken = existing(conn, profiles, "profile_id", [row.profile_id for row in pending])
             fresh = []
             for row in pending:
                 if row.profile_id in taken:
