@@ -19,7 +19,7 @@ with "eligible for at least one program".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -301,12 +301,7 @@ class _Assessment:
             if self._no_test is None:
                 self._no_test = self._no_language_detail()
             return Criterion("language", False, f"{needed()}; {self._no_test}")
-        if (
-            levels[0] >= minimums[0]
-            and levels[1] >= minimums[1]
-            and levels[2] >= minimums[2]
-            and levels[3] >= minimums[3]
-        ):
+        if _levels_meet(levels, minimums):
             if self._language_text is None:  # the same words for the three programs
                 sc = self.scale
                 self._language_text = (
@@ -381,9 +376,9 @@ class _Assessment:
 
     def proof_of_funds(self) -> Criterion:
         profile, rules, on = self.profile, self.rules, self.on
-        if profile.authorized_to_work_in_canada and self.offer_ok:
+        if _funds_waived(profile, self.offer_ok):
             return _FUNDS_WAIVED
-        size = profile.family_size or (2 if profile.spouse is not None else 1)
+        size = _family_size(profile)
         family = "1 person" if size == 1 else f"a family of {size}"
         if rules.funds is None:
             return Criterion(
@@ -414,6 +409,36 @@ class _Assessment:
             True,
             f"{_money(funds)} declared; {_money(required)} needed for {family}",
         )
+
+
+def _levels_meet(levels: tuple[int, ...] | None, minimums: tuple[int, int, int, int]) -> bool:
+    """Whether results (in ABILITIES order) reach per-ability minimums; no result never does."""
+    return (
+        levels is not None
+        and levels[0] >= minimums[0]
+        and levels[1] >= minimums[1]
+        and levels[2] >= minimums[2]
+        and levels[3] >= minimums[3]
+    )
+
+
+def _funds_waived(profile: Profile, offer_ok: bool) -> bool:
+    """Proof of funds is not needed when authorized to work in Canada with a qualifying offer."""
+    return profile.authorized_to_work_in_canada and offer_ok
+
+
+def _family_size(profile: Profile) -> int:
+    return profile.family_size or (2 if profile.spouse is not None else 1)
+
+
+def _funds_met(profile: Profile, offer_ok: bool, rules: _Rules) -> bool:
+    """The verdict of ``_Assessment.proof_of_funds``."""
+    if _funds_waived(profile, offer_ok):
+        return True
+    funds = profile.settlement_funds_cad
+    if rules.funds is None or funds is None:
+        return False
+    return funds >= proof_of_funds_required(rules.funds, _family_size(profile))
 
 
 _OUTSIDE_QUEBEC = Criterion("residence", True, "plans to live outside Quebec")
@@ -454,10 +479,14 @@ def _start_of(p: WorkPeriod) -> dt.date:
     return p.start
 
 
-def _fsw_work(a: _Assessment, counted: list[WorkPeriod], start: dt.date) -> Criterion:
-    """One year of continuous work in one occupation (NOC) within the window."""
-    on, r = a.on, a.rules.fsw
-    need = r["work_minimum_years"]
+def _fsw_counted(periods: Sequence[WorkPeriod], start: dt.date) -> list[WorkPeriod]:
+    """The periods FSW counts that reach into its window."""
+    return [p for p in periods if p.end > start and _fsw_counts(p)]
+
+
+def _best_run(counted: list[WorkPeriod], start: dt.date, on: dt.date) -> tuple[float, str]:
+    """The full-time-equivalent days of the best continuous run in one occupation, and its
+    NOC ("" when nothing is counted)."""
     by_noc: dict[str, list[WorkPeriod]] = {}
     for p in counted:
         by_noc.setdefault(p.noc, []).append(p)
@@ -466,6 +495,14 @@ def _fsw_work(a: _Assessment, counted: list[WorkPeriod], start: dt.date) -> Crit
         days = _longest_run(jobs, start, on)
         if days > best_days:
             best_days, best_noc = days, noc
+    return best_days, best_noc
+
+
+def _fsw_work(a: _Assessment, counted: list[WorkPeriod], start: dt.date) -> Criterion:
+    """One year of continuous work in one occupation (NOC) within the window."""
+    on, r = a.on, a.rules.fsw
+    need = r["work_minimum_years"]
+    best_days, best_noc = _best_run(counted, start, on)
     if whole_years(best_days) >= need:
         return Criterion("work_experience", True, f"{_span_days(best_days)} as {best_noc}")
     needed = (
@@ -473,7 +510,7 @@ def _fsw_work(a: _Assessment, counted: list[WorkPeriod], start: dt.date) -> Crit
         f"(TEER 0-3) in one occupation within the {r['work_window_years']} years before {on} "
         "needed"
     )
-    if not by_noc:
+    if not counted:
         return Criterion("work_experience", False, f"{needed}; none counted")
     hint = ""
     if whole_years(full_time_days(counted, start, on)) >= need:
@@ -513,11 +550,13 @@ def _fsw_education(a: _Assessment) -> Criterion:
     )
 
 
-def _fsw_grid(a: _Assessment, experience_years: int) -> tuple[dict[str, int], dict[str, int]]:
-    rules, profile = a.rules, a.profile
+def _fsw_grid(
+    rules: _Rules, profile: Profile, facts: Facts, offer_ok: bool, experience_years: int
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The FSW selection grid's points per factor, and the adaptability items before the cap."""
     g = rules.grid
     lang, ad = g["language"], g["adaptability"]
-    p, s = a.facts.principal, a.facts.spouse
+    p, s = facts.principal, facts.spouse
     first = 0
     if p.first_levels:
         top = len(rules.first_points) - 1
@@ -532,7 +571,7 @@ def _fsw_grid(a: _Assessment, experience_years: int) -> tuple[dict[str, int], di
         "spouse_study": 0,
         "principal_work": ad["principal_work"] if p.canadian_work_years >= 1 else 0,
         "spouse_work": 0,
-        "arranged_employment": ad["arranged_employment"] if a.offer_ok else 0,
+        "arranged_employment": ad["arranged_employment"] if offer_ok else 0,
         "relative": ad["relative"] if profile.relative_in_canada else 0,
     }
     if profile.studied_in_canada or (
@@ -560,7 +599,7 @@ def _fsw_grid(a: _Assessment, experience_years: int) -> tuple[dict[str, int], di
             min(experience_years, len(rules.experience_points) - 1)
         ],
         "age": age,
-        "arranged_employment": g["arranged_employment"] if a.offer_ok else 0,
+        "arranged_employment": g["arranged_employment"] if offer_ok else 0,
         "adaptability": min(sum(items.values()), ad["cap"]),
     }
     return grid, items
@@ -575,9 +614,9 @@ def _fsw(a: _Assessment, funds: Criterion) -> FswResult:
     )
     # the work minimum and the experience factor have the same window (checked in _rules_at)
     start = a.rules.fsw_start
-    counted = [p for p in a.periods if p.end > start and _fsw_counts(p)]
+    counted = _fsw_counted(a.periods, start)
     years = whole_years(full_time_days(counted, start, on))
-    grid, items = _fsw_grid(a, years)
+    grid, items = _fsw_grid(a.rules, a.profile, a.facts, a.offer_ok, years)
     points = sum(grid.values())
     pass_mark = g["pass_mark"]
     if points >= pass_mark:
@@ -614,9 +653,8 @@ def _cec(a: _Assessment) -> ProgramResult:
     on, c = a.on, a.rules.cec
     window, need = c["window_years"], c["minimum_years"]
     start = a.rules.cec_start
-    counted = [p for p in a.periods if p.end > start and counts_as_canadian(p)]
+    counted = _cec_counted(a.periods, start)
     days = full_time_days(counted, start, on)
-    high = [p for p in counted if p.teer <= 1]
     if whole_years(days) >= need:
         work = Criterion(
             "canadian_work_experience",
@@ -631,17 +669,13 @@ def _cec(a: _Assessment) -> ProgramResult:
             f"before {on} needed; {_span_days(days)} counted{_left_out(a.periods, start, on)}",
         )
     minimums = c["language_minimum"]
+    level = _cec_language_level(counted, start, on, need)
+    minimum = minimums[level]
     if not counted:
-        minimum = minimums["teer_2_3"]
         why = f"for TEER 2 or 3 work; {a.scale} {minimums['teer_0_1']} for TEER 0 or 1 work"
-    elif not high or (
-        len(high) < len(counted)
-        and whole_years(full_time_days([p for p in counted if p.teer >= 2], start, on)) >= need
-    ):
-        minimum = minimums["teer_2_3"]
+    elif level == "teer_2_3":
         why = "the qualifying work is in TEER 2 or 3 occupations"
     else:
-        minimum = minimums["teer_0_1"]
         why = "the qualifying work includes TEER 0 or 1 occupations"
     language_criterion = a.language(
         (minimum, minimum, minimum, minimum),
@@ -651,6 +685,26 @@ def _cec(a: _Assessment) -> ProgramResult:
         ),
     )
     return ProgramResult(*_result([work, language_criterion, a.residence()]))
+
+
+def _cec_counted(periods: Sequence[WorkPeriod], start: dt.date) -> list[WorkPeriod]:
+    """The Canadian work CEC counts that reaches into its window (``counts_as_canadian``)."""
+    return [p for p in periods if p.end > start and counts_as_canadian(p)]
+
+
+def _cec_language_level(counted: list[WorkPeriod], start: dt.date, on: dt.date, need: int) -> str:
+    """Which CEC language minimum applies (a key of ``programs.cec``'s ``language_minimum``):
+    TEER 0 or 1's when the qualifying work needs TEER 0 or 1 occupations, else TEER 2 or 3's
+    (no work counted yet: TEER 2 or 3's, the lower)."""
+    if not counted:
+        return "teer_2_3"
+    high = [p for p in counted if p.teer <= 1]
+    if not high or (
+        len(high) < len(counted)
+        and whole_years(full_time_days([p for p in counted if p.teer >= 2], start, on)) >= need
+    ):
+        return "teer_2_3"
+    return "teer_0_1"
 
 
 def _left_out(periods: Sequence[WorkPeriod], start: dt.date, on: dt.date) -> str:
@@ -684,11 +738,7 @@ def _fst(a: _Assessment, funds: Criterion) -> ProgramResult:
     on, f, trades = a.on, a.rules.fst, a.rules.trades
     window, need = f["window_years"], f["minimum_years"]
     start = a.rules.fst_start
-    by_trade: dict[str, list[WorkPeriod]] = {}
-    for p in a.periods:
-        if p.noc in trades and p.paid and p.end > start:
-            by_trade.setdefault(p.noc, []).append(p)
-    days_by = {noc: full_time_days(jobs, start, on) for noc, jobs in by_trade.items()}
+    days_by = _trade_days(a.periods, trades, start, on)
     qualified = {noc for noc, days in days_by.items() if whole_years(days) >= need}
     if qualified:
         best = max(qualified, key=days_by.__getitem__)
@@ -734,19 +784,40 @@ def _fst(a: _Assessment, funds: Criterion) -> ProgramResult:
     )
 
 
+def _trade_days(
+    periods: Sequence[WorkPeriod], trades: frozenset[str], start: dt.date, on: dt.date
+) -> dict[str, float]:
+    """Full-time-equivalent days of paid work in each skilled trade within the window."""
+    by_trade: dict[str, list[WorkPeriod]] = {}
+    for p in periods:
+        if p.noc in trades and p.paid and p.end > start:
+            by_trade.setdefault(p.noc, []).append(p)
+    return {noc: full_time_days(jobs, start, on) for noc, jobs in by_trade.items()}
+
+
+def _certificate_in(profile: Profile, facts: Facts, allowed: Collection[str]) -> bool:
+    coq = profile.certificate_of_qualification
+    return coq is not None and facts.certificate_of_qualification and coq.noc in allowed
+
+
+def _offer_in(profile: Profile, offer_ok: bool, allowed: Collection[str]) -> bool:
+    offer = profile.job_offer
+    return offer is not None and offer_ok and offer.noc in allowed
+
+
 def _fst_offer_or_certificate(a: _Assessment, qualified: set[str], need: int) -> Criterion:
     """A qualifying job offer or a certificate of qualification, in the skilled trade of the
     experience (in any skilled trade while no trade has the experience)."""
     profile = a.profile
     offer, coq = profile.job_offer, profile.certificate_of_qualification
     allowed = qualified or a.rules.trades
-    if coq is not None and a.facts.certificate_of_qualification and coq.noc in allowed:
+    if coq is not None and _certificate_in(profile, a.facts, allowed):
         return Criterion(
             "job_offer_or_certificate",
             True,
             f"certificate of qualification in {coq.noc} issued by {coq.issued_by}",
         )
-    if offer is not None and a.offer_ok and offer.noc in allowed:
+    if offer is not None and _offer_in(profile, a.offer_ok, allowed):
         return Criterion("job_offer_or_certificate", True, f"qualifying job offer in {offer.noc}")
     trade = (
         f"the trade of the {_years(need)} of experience ({', '.join(sorted(qualified))})"
@@ -802,3 +873,67 @@ def assess_programs(
     a = _Assessment(profile, facts, _rules_at(book, as_of), book)
     funds = a.proof_of_funds()  # the same criterion for FSW and FST
     return ProgramsResult(as_of=as_of, fsw=_fsw(a, funds), cec=_cec(a), fst=_fst(a, funds))
+
+
+def eligible_programs(
+    profile: Profile, facts: Facts, rulebook: RuleBook | None = None
+) -> tuple[bool, bool, bool]:
+    """Whether the profile meets FSW, CEC and FST on the date of its ``facts`` (derived with the
+    same rule book): the verdicts of :func:`assess_programs`, without the words.
+
+    A pool assesses a million profiles and stores only these three flags; the criteria are the
+    same helpers as the explained path's, taken in an order that stops at the first one unmet.
+    """
+    book = rulebook or default_rulebook()
+    on = facts.as_of
+    if on < CRS_EPOCH:
+        raise BeforeExpressEntry(
+            f"as_of {on.isoformat()}: Express Entry began on {CRS_EPOCH.isoformat()}"
+        )
+    rules = _rules_at(book, on)
+    if profile.intends_to_live_in_quebec:  # the residence criterion of the three programs
+        return False, False, False
+    periods = facts.principal.work
+    levels = facts.principal.first_levels
+    offer_ok = qualifying_offer(facts.job_offer, lmia_exempt_allowed=True)
+    funds = _funds_met(profile, offer_ok, rules)
+
+    fsw, grid = rules.fsw, rules.grid
+    minimum = fsw["language_minimum"]
+    start = rules.fsw_start
+    counted = _fsw_counted(periods, start)
+    fsw_met = (
+        funds
+        and _levels_meet(levels, (minimum, minimum, minimum, minimum))
+        and facts.principal.education != "less_than_secondary"
+        and whole_years(_best_run(counted, start, on)[0]) >= fsw["work_minimum_years"]
+    )
+    if fsw_met:
+        years = whole_years(full_time_days(counted, start, on))
+        points, _ = _fsw_grid(rules, profile, facts, offer_ok, years)
+        fsw_met = sum(points.values()) >= grid["pass_mark"]
+
+    cec = rules.cec
+    need = cec["minimum_years"]
+    start = rules.cec_start
+    counted = _cec_counted(periods, start)
+    cec_met = whole_years(full_time_days(counted, start, on)) >= need
+    if cec_met:
+        minimum = cec["language_minimum"][_cec_language_level(counted, start, on, need)]
+        cec_met = _levels_meet(levels, (minimum, minimum, minimum, minimum))
+
+    fst = rules.fst
+    minimums = fst["language_minimum"]
+    fst_met = funds and _levels_meet(
+        levels,
+        (minimums["listening"], minimums["reading"], minimums["writing"], minimums["speaking"]),
+    )
+    if fst_met:
+        days_by = _trade_days(periods, rules.trades, rules.fst_start, on)
+        qualified = {
+            noc for noc, days in days_by.items() if whole_years(days) >= fst["minimum_years"]
+        }
+        fst_met = bool(qualified) and (
+            _certificate_in(profile, facts, qualified) or _offer_in(profile, offer_ok, qualified)
+        )
+    return bool(fsw_met), cec_met, bool(fst_met)
