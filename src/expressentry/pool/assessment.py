@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from expressentry.eligibility.categories import context, meets
-from expressentry.eligibility.programs import assess_programs
+from expressentry.eligibility.programs import ProgramsResult, assess_programs, eligible_programs
 from expressentry.pool.schema import PROGRAM_BITS
 from expressentry.profile.facts import add_months, add_years, derive
 from expressentry.profile.model import Profile
@@ -64,6 +64,12 @@ def expiry(profile: Profile, submitted: dt.date, as_of: dt.date, rulebook: RuleB
     return end
 
 
+def _refusal(programs: ProgramsResult) -> tuple[str, ...]:
+    """Why a profile meets no program, program by program."""
+    doc = programs.document()
+    return tuple(f"{name.upper()}: {r}" for name, p in doc.items() for r in p["reasons"])
+
+
 def assess_for_pool(
     profile: Profile,
     submitted: dt.date,
@@ -85,8 +91,7 @@ def assess_for_pool(
     met = tuple(category_key(v.slug, v.year) for v in categories.in_force(as_of) if meets(v, ctx))
     reasons: tuple[str, ...] = ()
     if not programs.express_entry_eligible:
-        doc = programs.document()
-        reasons = tuple(f"{name.upper()}: {r}" for name, p in doc.items() for r in p["reasons"])
+        reasons = _refusal(programs)
     return PoolAssessment(
         as_of=as_of,
         eligible=programs.express_entry_eligible,
@@ -110,7 +115,8 @@ def assess_many(
 ) -> list[PoolAssessment]:
     """``assess_for_pool`` for many profiles as of one date, the CRS and the category flags
     computed column-wise (``scoring.vectorized``: the same rules, the same results); programs
-    and expiry profile by profile. The pool's bulk rescoring uses it."""
+    (their verdicts, ``eligible_programs``; the reasons of a refusal) and expiry profile by
+    profile. The pool's bulk import and rescoring use it."""
     from expressentry.eligibility.vectorized import category_flags
     from expressentry.scoring.vectorized import (
         columns_from_facts,
@@ -133,21 +139,21 @@ def assess_many(
     totals = scores["total"].tolist()
     met = {key: column.tolist() for key, column in flags.items()}
     version = rules_version(as_of, rulebook)
+    bits = (PROGRAM_BITS["fsw"], PROGRAM_BITS["cec"], PROGRAM_BITS["fst"])
     out = []
     for i, (profile, f) in enumerate(zip(profiles, facts, strict=True)):
-        programs = assess_programs(profile, as_of, rulebook, facts=f)
+        verdicts = eligible_programs(profile, f, rulebook)
         mask = 0
-        for name, bit in PROGRAM_BITS.items():
-            if getattr(programs, name).eligible:
+        for bit, eligible in zip(bits, verdicts, strict=True):
+            if eligible:
                 mask |= bit
         reasons: tuple[str, ...] = ()
-        if not programs.express_entry_eligible:
-            doc = programs.document()
-            reasons = tuple(f"{name.upper()}: {r}" for name, p in doc.items() for r in p["reasons"])
+        if not mask:  # refused: the explained path says why
+            reasons = _refusal(assess_programs(profile, as_of, rulebook, facts=f))
         out.append(
             PoolAssessment(
                 as_of=as_of,
-                eligible=programs.express_entry_eligible,
+                eligible=bool(mask),
                 reasons=reasons,
                 crs=totals[i],
                 crs_document=crs_documents[i],

@@ -87,7 +87,7 @@ class Scored:
 def reservoir(as_of: dt.date, seed: int, size: int = 20_000) -> dict[str, tuple[Scored, ...]]:
     """Distinct synthetic profiles scored as of ``as_of``, by band: only profiles that meet a
     program's minimum criteria, since the published distribution is of the pool."""
-    from expressentry.eligibility.programs import assess_programs
+    from expressentry.eligibility.programs import eligible_programs
     from expressentry.profile.facts import derive
     from expressentry.profile.model import parse_profile
     from expressentry.scoring.crs import score_facts
@@ -104,7 +104,7 @@ def reservoir(as_of: dt.date, seed: int, size: int = 20_000) -> dict[str, tuple[
         doc["profile_id"] = f"r-{number:07d}"
         profile = parse_profile(doc)
         facts = derive(profile, as_of)
-        if not assess_programs(profile, as_of, facts=facts).express_entry_eligible:
+        if not any(eligible_programs(profile, facts)):
             continue
         crs = score_facts(facts).total
         out[band_of(crs)].append(Scored(doc, crs))

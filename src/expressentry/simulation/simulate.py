@@ -48,7 +48,7 @@ def build_reservoir(
     """Score and assess the reservoir's profiles (programs and every category version named in
     ``category_dates``, each as of a date inside its period)."""
     from expressentry.eligibility.categories import context, meets
-    from expressentry.eligibility.programs import assess_programs
+    from expressentry.eligibility.programs import eligible_programs
     from expressentry.profile.facts import derive
     from expressentry.profile.model import parse_profile
     from expressentry.rules.categories import default_categories
@@ -71,10 +71,9 @@ def build_reservoir(
         profile = parse_profile(doc)
         facts = derive(profile, as_of)
         crs[i] = score_facts(facts).total
-        result = assess_programs(profile, as_of, facts=facts)
-        programs[i] = sum(
-            bit for name, bit in PROGRAM_BITS.items() if getattr(result, name).eligible
-        )
+        fsw, cec, fst = eligible_programs(profile, facts)
+        met = {"fsw": fsw, "cec": cec, "fst": fst}
+        programs[i] = sum(bit for name, bit in PROGRAM_BITS.items() if met[name])
         nominated[i] = facts.provincial_nomination
         for key, on in category_dates.items():
             on_facts = facts if on == as_of else derive(profile, on)
