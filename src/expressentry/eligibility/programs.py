@@ -14,6 +14,10 @@ counted credentials, Canadian work) and the work periods of
 or more years old and an ECA five or more years old are not counted by the facts, so they cannot
 qualify anyone: that is the Express Entry entry rule (MI ss. 3(4); crs-rules.md 6.4), together
 with "eligible for at least one program".
+
+:func:`assess_programs` explains every criterion; :func:`eligible_programs` gives only the three
+verdicts, from the same helpers, for the pool's bulk paths (a million profiles need the flags,
+not the words).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ __all__ = [
     "ProgramResult",
     "ProgramsResult",
     "assess_programs",
+    "eligible_programs",
     "fst_trade_codes",
     "proof_of_funds_required",
 ]
