@@ -207,9 +207,14 @@ def pool_import(
         handle = file.open(encoding="utf-8")
     except OSError as exc:
         fail(f"{file}: cannot be read ({exc.strerror})")
-    with handle, opened(db) as pool:
+    from expressentry.cli.render import progress_bar, read_with_progress
+
+    # at a terminal, a bar for the file read so far (a million profiles take a minute or two)
+    with handle, opened(db) as pool, progress_bar(not as_json) as step:
         try:
-            report = pool.import_lines(handle, actor=actor, as_of=on)
+            size = file.stat().st_size
+            lines = read_with_progress(handle, size, step) if size else handle
+            report = pool.import_lines(lines, actor=actor, as_of=on)
         except UnicodeDecodeError:
             fail(f"{file}: not a UTF-8 text file")
     for number, reason in report.problems:

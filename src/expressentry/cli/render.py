@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -273,3 +276,50 @@ def print_round(result: RoundResult, *, preview: bool) -> None:
             for i in shown
         ],
     )
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on standard error, one task per stage."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda stage, done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def read_with_progress(
+    lines: Iterable[str], total: int, update: Callable[[str, int, int], None], every: int = 5000
+) -> Iterator[str]:
+    """``lines`` as they are read, telling ``update`` how many of the ``total`` characters have
+    been read, every ``every`` lines and at the end (a file's size stands for its characters)."""
+    done = 0
+    for count, line in enumerate(lines, start=1):
+        done += len(line)
+        if count % every == 0:
+            update("Reading", min(done, total), total)
+        yield line
+    update("Reading", total, total)

@@ -41,7 +41,7 @@ def serve(
     import uvicorn
 
     from expressentry.accounts import demo as site_demo
-    from expressentry.cli.simulation_commands import progress_bar
+    from expressentry.cli.render import progress_bar
     from expressentry.pool.db import ENV_VAR, DatabaseError, connect
 
     url = db or os.environ.get(ENV_VAR) or default_site_url()
