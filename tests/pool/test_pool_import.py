@@ -362,3 +362,78 @@ def test_the_ids_already_in_the_pool_are_found_among_thousands(engine, pool, pro
     with engine.connect() as conn:
         assert existing(conn, profiles_table, "profile_id", asked) == set(odd)
         assert existing(conn, profiles_table, "profile_id", []) == set()
+
+
+#: imports a file in batches of 10 in this process, and hangs (writing MARKER) in the middle of
+#: its second batch, after the states are written and before the batch commits
+HANGING_IMPORT = """
+import datetime as dt, sys, time
+import expressentry.pool.bulk as bulk
+from expressentry.pool.db import connect
+from expressentry.pool.service import Pool
+
+url, path, marker = sys.argv[1:4]
+original = bulk.insert_tuples
+written = []
+
+def insert_tuples(conn, table, columns, rows):
+    original(conn, table, columns, rows)
+    if table.name == "profile_states":
+        written.append(len(rows))
+        if len(written) == 2:
+            open(marker, "w").write("hanging")
+            time.sleep(600)  # until killed
+
+bulk.insert_tuples = insert_tuples
+with open(path) as lines:
+    Pool(connect(url)).import_lines(lines, as_of=dt.date(2026, 6, 10), batch=10, workers=1)
+"""
+
+
+def test_an_import_killed_in_a_batch_keeps_the_batches_before_and_its_indexes_come_back(
+    db_url, tmp_path, profiles
+) -> None:
+    """A first load killed in the middle of its second batch: the first batch stays whole, the
+    second leaves nothing, opening the pool builds the ranking indexes the load had dropped, and
+    importing the file again brings in the rest."""
+    import subprocess
+    import sys
+    import time
+
+    from expressentry.pool.db import connect
+    from expressentry.pool.service import Pool
+
+    engine = connect(db_url)
+    migrated = _index_definitions(engine)
+    engine.dispose()
+    path = tmp_path / "pool.jsonl"
+    path.write_text("".join(line(profiles.with_english(f"k-{i}", 9)) + "\n" for i in range(25)))
+    marker = tmp_path / "marker"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HANGING_IMPORT, db_url, str(path), str(marker)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        if proc.poll() is not None:
+            pytest.fail(f"the import ended before its second batch: {proc.communicate()}")
+        assert time.monotonic() < deadline, "the import never reached its second batch"
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait(timeout=30)
+
+    engine = connect(db_url)  # opening the pool builds the indexes again
+    try:
+        assert _index_definitions(engine) == migrated
+        pool = Pool(engine)
+        assert pool.stats()["in_pool"] == 10
+        with path.open() as lines:
+            again = pool.import_lines(lines, as_of=dt.date(2026, 6, 10), workers=1)
+        assert again.imported == 15
+        assert [n for n, _ in again.problems] == list(range(1, 11))  # already in the pool
+        assert pool.stats()["in_pool"] == 25
+        assert _index_definitions(engine) == migrated
+    finally:
+        engine.dispose()
