@@ -7,7 +7,20 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Index, Table, inspect, select, text
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Engine,
+    Index,
+    Table,
+    any_,
+    func,
+    inspect,
+    literal,
+    select,
+    text,
+)
 
 #: SQLite's page cache while a bulk load runs, in KiB (the default is 2 MiB): the ranking index
 #: takes its entries in score order, not in key order, and each one finds its page in the cache
@@ -106,23 +119,24 @@ def after_bulk_load(engine: Engine, tables: Sequence[Table]) -> None:
         conn.exec_driver_sql(f"VACUUM (ANALYZE) {names}")
 
 
-def existing(conn: Connection, table: Table, column: str, values: Sequence[str]) -> set[str]:
-    """Which of ``values`` the text column ``column`` of ``table`` already holds.
+def among(
+    conn: Connection, column: ColumnElement[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """``column IN values`` with the values as one parameter (an array on PostgreSQL, a JSON
+    array on SQLite), not an IN list of thousands of parameters, which costs more to build and
+    parse than the query costs to run, and has a limit on SQLite."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(literal(list(values), ARRAY(column.type)))
+    each = func.json_each(literal(json.dumps(list(values)))).table_valued("value")
+    return column.in_(select(each.c.value))
 
-    The values travel as one parameter (an array on PostgreSQL, a JSON array on SQLite), not as
-    an IN list of thousands of parameters, which costs more to build and parse than the query
-    costs to run.
-    """
+
+def existing(conn: Connection, table: Table, column: str, values: Sequence[str]) -> set[str]:
+    """Which of ``values`` the column ``column`` of ``table`` already holds."""
     if not values:
         return set()
-    name = f'"{table.name}"."{column}"'
-    if conn.dialect.name == "postgresql":
-        query = text(f'SELECT {name} FROM "{table.name}" WHERE {name} = ANY(:values)')
-        return set(conn.scalars(query, {"values": list(values)}))
-    query = text(
-        f'SELECT {name} FROM "{table.name}" WHERE {name} IN (SELECT value FROM json_each(:values))'
-    )
-    return set(conn.scalars(query, {"values": json.dumps(list(values))}))
+    c = table.c[column]
+    return set(conn.scalars(select(c).where(among(conn, c, values))))
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

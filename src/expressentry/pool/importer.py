@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple, TypeVar
 
-from expressentry.pool.assessment import assess_many
+from expressentry.pool.assessment import PoolAssessment, assess_many
 from expressentry.profile.model import Profile, ProfileError, parse_profile
 from expressentry.rules.categories import CategoryBook
 from expressentry.rules.tables import RuleBook
@@ -173,29 +173,37 @@ def import_rows(
         for args in _chunks(lines, chunk, as_of):
             yield from assess_rows(*args, rulebook, categories)
         return
-    yield from _in_workers(_rows_worker, lines, as_of, workers, chunk)
+    for rows in map_in_workers(_rows_worker, _chunks(lines, chunk, as_of), workers):
+        yield from rows
 
 
-T = TypeVar("T")
+A = TypeVar("A")
+R = TypeVar("R")
 
 
-def _in_workers(
-    worker: Callable[[Chunk], list[T]],
-    lines: Iterable[str],
-    as_of: dt.date | None,
-    workers: int,
-    chunk: int,
-) -> Iterator[T]:
-    """``worker``'s results for every chunk of lines, in order, from ``workers`` processes."""
+def map_in_workers(worker: Callable[[A], R], items: Iterable[A], workers: int) -> Iterator[R]:
+    """``worker(item)`` for every item, in order, computed in ``workers`` processes; ``items``
+    is read only a few items ahead of the results taken."""
     with ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze) as executor:
-        # a bounded window of chunks in flight keeps memory flat on files of millions of lines
+        # a bounded window of items in flight keeps memory flat on millions of profiles
         pending = []
-        for args in _chunks(lines, chunk, as_of):
-            pending.append(executor.submit(worker, args))
+        for item in items:
+            pending.append(executor.submit(worker, item))
             if len(pending) >= workers * 2:
-                yield from pending.pop(0).result()
+                yield pending.pop(0).result()
         for future in pending:
-            yield from future.result()
+            yield future.result()
+
+
+Stored = tuple[list[str], list[dt.date], dt.date]
+"""Stored profiles to assess: their documents, their submission days, and the date."""
+
+
+def assess_stored(args: Stored) -> list[PoolAssessment]:
+    """``assess_many`` for profiles as the pool stores them (a worker of the bulk rescoring)."""
+    documents, submitted, as_of = args
+    with paused_gc():
+        return assess_many([parse_profile(d) for d in documents], submitted, as_of)
 
 
 def _chunks(lines: Iterable[str], size: int, as_of: dt.date | None) -> Iterator[Chunk]:

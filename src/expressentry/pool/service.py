@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, func, insert, select, update
 
-from expressentry.pool.assessment import PoolAssessment, assess_for_pool
+from expressentry.pool.assessment import PoolAssessment, assess_for_pool, assess_many
 from expressentry.pool.importer import categories_json
 from expressentry.pool.schema import (
     PROGRAM_BITS,
@@ -63,6 +64,30 @@ def record_event(
             before=None if before is None else json.dumps(before, default=str),
             after=None if after is None else json.dumps(after, default=str),
         )
+    )
+
+
+def record_events(conn: Connection, actor: str, entries: Sequence[dict[str, Any]]) -> None:
+    """``record_event`` for many events at once (``at``, ``kind``, ``subject``, ``before`` and
+    ``after`` each), written in bulk."""
+    from expressentry.pool.bulk import insert_rows
+
+    recorded = utcnow()
+    insert_rows(
+        conn,
+        events,
+        [
+            {
+                "at": e["at"],
+                "recorded_at": recorded,
+                "actor": actor,
+                "kind": e["kind"],
+                "subject": e["subject"],
+                "before": None if e["before"] is None else json.dumps(e["before"], default=str),
+                "after": None if e["after"] is None else json.dumps(e["after"], default=str),
+            }
+            for e in entries
+        ],
     )
 
 
@@ -590,88 +615,171 @@ class Pool:
                 )
         return len(due)
 
-    def rescore(self, as_of: dt.date, *, actor: str = "system", batch: int = 2000) -> int:
+    def rescore(
+        self,
+        as_of: dt.date,
+        *,
+        actor: str = "system",
+        batch: int = 2000,
+        workers: int | None = None,
+    ) -> int:
         """Recompute the score, programs and categories of every profile in the pool as of a
-        date (after a rule change, or before rounds). Returns how many changed."""
+        date (after a rule change, or before rounds), in one transaction. Returns how many
+        changed: each gets a new state and a ``profile.rescored`` event; the others keep their
+        state, marked scored on the date.
+
+        The pool is read a page of ``batch`` profiles at a time, so memory stays flat on
+        millions of profiles; with the shipped rules the pages are assessed in ``workers``
+        processes (default: one per core).
+        """
+        from collections import deque
+
+        from expressentry.pool.bulk import lock_writes
+        from expressentry.pool.importer import assess_stored, map_in_workers
+
         at = dt.datetime.combine(as_of, dt.time(0, 0), UTC)
-        changed = 0
+        shipped = self.rulebook is default_rulebook() and self.categories is default_categories()
+        changed = seen = 0
         with self.engine.begin() as conn:
+            lock_writes(conn, "profiles")
             # never rewrite the pool as it stood at a round already held (round verify reads
             # it back): a rescoring as of a round's own day takes effect just after that round
             last_round = self._last_round_at(conn)
             start = at
             if last_round is not None:
                 start = max(at, last_round + dt.timedelta(microseconds=1))
-            rows = conn.execute(
-                select(
-                    profile_states.c.profile_pk,
-                    profile_states.c.document,
-                    profile_states.c.submitted_at,
-                    profile_states.c.crs,
-                    profile_states.c.programs,
-                    profile_states.c.categories,
-                    profile_states.c.expires_on,
-                    profile_states.c.valid_from,
-                    profiles.c.profile_id,
-                )
-                .join(profiles, profiles.c.pk == profile_states.c.profile_pk)
-                .where(
-                    profile_states.c.valid_to.is_(None),
-                    profile_states.c.status.in_(("in_pool", "invited")),
-                )
-            ).all()
-            from expressentry.pool.assessment import assess_many
+            if workers is None:  # processes pay for themselves on a large pool only
+                large = self._current_count(conn) >= PARALLEL_RESCORING
+                workers = (os.cpu_count() or 1) if large else 1
+            pages: deque[list[Any]] = deque()
 
-            assessments: list[PoolAssessment] = []
-            for first in range(0, len(rows), batch):  # column-wise, a batch at a time
-                chunk = rows[first : first + batch]
-                assessments += assess_many(
-                    [parse_profile(r.document) for r in chunk],
-                    [as_utc(r.submitted_at).date() for r in chunk],
-                    as_of,
-                    self.rulebook,
-                    self.categories,
-                )
-            for row, a in zip(rows, assessments, strict=True):
-                same = (
-                    a.crs == row.crs
-                    and a.programs == row.programs
-                    and categories_json(a.categories) == row.categories
-                    and a.expires_on == row.expires_on
-                )
-                when = max(start, as_utc(row.valid_from))
-                if same:
-                    conn.execute(
-                        update(profile_states)
-                        .where(
-                            profile_states.c.profile_pk == row.profile_pk,
-                            profile_states.c.valid_to.is_(None),
-                        )
-                        .values(scored_on=as_of, rules_version=a.rules_version)
+            def work() -> Iterable[tuple[list[str], list[dt.date], dt.date]]:
+                for rows in self._current_pages(conn, batch):
+                    pages.append(rows)
+                    yield (
+                        [r.document for r in rows],
+                        [as_utc(r.submitted_at).date() for r in rows],
+                        as_of,
                     )
-                    continue
-                before, after = self._change(
-                    conn, row.profile_pk, at=when, actor=actor, reason="rescored", assessment=a
+
+            if shipped and workers > 1:
+                assessed: Iterable[list[PoolAssessment]] = map_in_workers(
+                    assess_stored, work(), workers
                 )
-                record_event(
-                    conn,
-                    at=when,
-                    actor=actor,
-                    kind="profile.rescored",
-                    subject=f"profile:{row.profile_id}",
-                    before=_state_summary(before),
-                    after=_summary_values(after),
+            else:
+                assessed = (
+                    assess_many(
+                        [parse_profile(d) for d in documents],
+                        submitted,
+                        on,
+                        self.rulebook,
+                        self.categories,
+                    )
+                    for documents, submitted, on in work()
                 )
-                changed += 1
+            for assessments in assessed:
+                rows = pages.popleft()
+                seen += len(rows)
+                changed += self._record_rescoring(conn, rows, assessments, start=start, actor=actor)
             record_event(
                 conn,
                 at=at,
                 actor=actor,
                 kind="pool.rescored",
                 subject="pool",
-                after={"as_of": as_of, "profiles": len(rows), "changed": changed},
+                after={"as_of": as_of, "profiles": seen, "changed": changed},
             )
         return changed
+
+    @staticmethod
+    def _current_count(conn: Connection) -> int:
+        return conn.scalar(
+            select(func.count()).where(
+                profile_states.c.valid_to.is_(None),
+                profile_states.c.status.in_(("in_pool", "invited")),
+            )
+        )
+
+    @staticmethod
+    def _current_pages(conn: Connection, size: int) -> Iterator[list[Any]]:
+        """The current states of the profiles in the pool or invited (with their profile_id),
+        ``size`` at a time, by profile; each page is read after the previous one is written."""
+        after = 0
+        while True:
+            rows = conn.execute(
+                select(profile_states, profiles.c.profile_id)
+                .join(profiles, profiles.c.pk == profile_states.c.profile_pk)
+                .where(
+                    profile_states.c.profile_pk > after,
+                    profile_states.c.valid_to.is_(None),
+                    profile_states.c.status.in_(("in_pool", "invited")),
+                )
+                .order_by(profile_states.c.profile_pk)
+                .limit(size)
+            ).all()
+            if not rows:
+                return
+            after = rows[-1].profile_pk
+            yield rows
+
+    def _record_rescoring(
+        self,
+        conn: Connection,
+        rows: Sequence[Any],
+        assessments: Sequence[PoolAssessment],
+        *,
+        start: dt.datetime,
+        actor: str,
+    ) -> int:
+        """Write a page of the rescoring: a new state and an event for each profile whose
+        score, programs, categories or expiry changed; the date scored for the others."""
+        from expressentry.pool.bulk import among
+
+        same: dict[tuple[dt.date, str], list[int]] = {}
+        moved: dict[dt.datetime, tuple[list[Any], list[PoolAssessment]]] = {}
+        for row, a in zip(rows, assessments, strict=True):
+            if (
+                a.crs == row.crs
+                and a.programs == row.programs
+                and categories_json(a.categories) == row.categories
+                and a.expires_on == row.expires_on
+            ):
+                same.setdefault((a.as_of, a.rules_version), []).append(row.profile_pk)
+                continue
+            group = moved.setdefault(max(start, as_utc(row.valid_from)), ([], []))
+            group[0].append(row)
+            group[1].append(a)
+        for (scored_on, version), pks in same.items():
+            conn.execute(
+                update(profile_states)
+                .where(
+                    profile_states.c.valid_to.is_(None),
+                    among(conn, profile_states.c.profile_pk, pks),
+                )
+                .values(scored_on=scored_on, rules_version=version)
+            )
+        log = []
+        for when, (changed_rows, changed) in moved.items():
+            self._change_many(conn, changed_rows, changed, at=when, actor=actor, reason="rescored")
+            for row, a in zip(changed_rows, changed, strict=True):
+                log.append(
+                    {
+                        "at": when,
+                        "kind": "profile.rescored",
+                        "subject": f"profile:{row.profile_id}",
+                        "before": _state_summary(row),
+                        "after": {
+                            "version": row.version,
+                            "status": row.status,
+                            "crs": a.crs,
+                            "programs": a.programs,
+                            "categories": list(a.categories),
+                            "expires_on": a.expires_on,
+                        },
+                    }
+                )
+        record_events(conn, actor, log)
+        return len(log)
 
     # --- bulk import ----------------------------------------------------------------------------
 
@@ -782,6 +890,9 @@ class Pool:
             )
             report.imported += len(fresh)
 
+
+#: a rescoring of at least this many profiles assesses them in worker processes
+PARALLEL_RESCORING = 20_000
 
 #: imports of at least this many profiles are bulk loads: the tables are vacuumed and analyzed
 #: afterwards (``bulk.after_bulk_load``); smaller ones are left to autovacuum
