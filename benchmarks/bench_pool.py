@@ -1,4 +1,5 @@
-"""Pool benchmarks: bulk import, and a category round's preview and run, on a large pool.
+"""Pool benchmarks: bulk import, a category round's preview and run, and a rescoring of the
+whole pool, on a large pool.
 
 Run: ``.venv/bin/python benchmarks/bench_pool.py --size 1000000`` (SQLite and PostgreSQL).
 The synthetic pool is generated once and cached under ``benchmarks/.cache``.
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "benchmarks" / ".cache"
 AS_OF = dt.date(2026, 11, 1)
 ROUND_AT = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
+RESCORE_ON = dt.date(2027, 3, 1)
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -101,6 +103,10 @@ def bench(kind: str, path: Path, size: int, keep: bool) -> dict[str, object]:
         run = rounds.run(req)
         run_s, run_cpu = time.perf_counter() - start, cpu_s() - cpu
         assert preview.document() == run.document()
+        # a rescoring of the whole pool some months on (ages, results and ECAs have moved)
+        start, cpu = time.perf_counter(), cpu_s()
+        changed = pool.rescore(RESCORE_ON)
+        rescore_s, rescore_cpu = time.perf_counter() - start, cpu_s() - cpu
         return {
             "database": kind,
             "lines": size,
@@ -117,6 +123,9 @@ def bench(kind: str, path: Path, size: int, keep: bool) -> dict[str, object]:
             "round_run_cpu_s": round(run_cpu, 3),
             "invitations": run.invitations,
             "lowest_crs": run.lowest_crs,
+            "rescore_s": round(rescore_s, 1),
+            "rescore_cpu_s": round(rescore_cpu, 1),
+            "rescored_changed": changed,
             "peak_memory_mb": round(peak_mb()),
         }
     finally:
