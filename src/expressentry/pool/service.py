@@ -703,7 +703,8 @@ class Pool:
     @staticmethod
     def _current_pages(conn: Connection, size: int) -> Iterator[list[Any]]:
         """The current states of the profiles in the pool or invited (with their profile_id),
-        ``size`` at a time, by profile; each page is read after the previous one is written."""
+        ``size`` at a time, by profile: the pages are disjoint, so a page may be read before
+        the ones ahead of it are written, and the new states written never come round again."""
         after = 0
         while True:
             rows = conn.execute(
