@@ -39,9 +39,19 @@ def test_a_rescoring_stores_what_assessing_each_profile_alone_gives(
     ones have a new state and an event each, the others are only marked scored that day."""
     report = synth_pool(pool, 60, as_of=IMPORTED_ON, seed=11)
     before = _current(engine)
-    changed = pool.rescore(RESCORED_ON, actor="rules", batch=batch, workers=workers)
+    told: list[tuple[int, int]] = []
+    changed = pool.rescore(
+        RESCORED_ON,
+        actor="rules",
+        batch=batch,
+        workers=workers,
+        progress=lambda done, total: told.append((done, total)),
+    )
     after = _current(engine)
     assert set(after) == set(before) and len(after) == report.imported
+    # told of every page written, up to the whole pool
+    pages = -(-len(after) // batch)
+    assert told == [(min(i * batch, len(after)), len(after)) for i in range(1, pages + 1)]
 
     moved = set()
     for profile_id, row in after.items():

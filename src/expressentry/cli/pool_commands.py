@@ -249,8 +249,12 @@ def pool_rescore(
         on = dt.date.fromisoformat(as_of)
     except ValueError:
         raise typer.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)") from None
-    with opened(db) as pool:
-        n = pool.rescore(on, actor=actor)
+    from expressentry.cli.render import progress_bar
+
+    with opened(db) as pool, progress_bar() as step:
+        n = pool.rescore(
+            on, actor=actor, progress=lambda done, total: step("Rescoring", done, total)
+        )
     typer.echo(f"{n} profiles changed")
 
 

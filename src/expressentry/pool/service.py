@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -622,6 +622,7 @@ class Pool:
         actor: str = "system",
         batch: int = 2000,
         workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> int:
         """Recompute the score, programs and categories of every profile in the pool as of a
         date (after a rule change, or before rounds), in one transaction. Returns how many
@@ -629,8 +630,9 @@ class Pool:
         state, marked scored on the date.
 
         The pool is read a page of ``batch`` profiles at a time, so memory stays flat on
-        millions of profiles; with the shipped rules the pages are assessed in ``workers``
-        processes (default: one per core).
+        millions of profiles; with the shipped rules the pages of a large pool are assessed in
+        ``workers`` processes (default: one per core). ``progress(done, total)`` is told of each
+        page written.
         """
         from collections import deque
 
@@ -648,9 +650,9 @@ class Pool:
             start = at
             if last_round is not None:
                 start = max(at, last_round + dt.timedelta(microseconds=1))
+            total = self._current_count(conn)
             if workers is None:  # processes pay for themselves on a large pool only
-                large = self._current_count(conn) >= PARALLEL_RESCORING
-                workers = (os.cpu_count() or 1) if large else 1
+                workers = (os.cpu_count() or 1) if total >= PARALLEL_RESCORING else 1
             pages: deque[list[Any]] = deque()
 
             def work() -> Iterable[tuple[list[str], list[dt.date], dt.date]]:
@@ -681,6 +683,8 @@ class Pool:
                 rows = pages.popleft()
                 seen += len(rows)
                 changed += self._record_rescoring(conn, rows, assessments, start=start, actor=actor)
+                if progress is not None:
+                    progress(seen, total)
             record_event(
                 conn,
                 at=at,
