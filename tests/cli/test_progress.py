@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import synth_lines
 from expressentry.cli.render import read_with_progress
+from expressentry.simulation import synth
 
 
 def test_reading_reports_the_characters_read_and_ends_at_the_total() -> None:
@@ -56,7 +56,7 @@ def _run_at_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str, 
 
 def test_an_import_at_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     path = tmp_path / "pool.jsonl"
-    path.write_text("\n".join(synth_lines(40, dt.date(2026, 11, 1), 3)) + "\n")
+    path.write_text("\n".join(synth.jsonl(40, dt.date(2026, 11, 1), 3)) + "\n")
     env = dict(os.environ, COLUMNS="100", TERM="xterm")
     code, out, terminal = _run_at_a_terminal(
         ["pool", "import", str(path), "--db", f"sqlite:///{tmp_path / 'pool.db'}",
