@@ -59,12 +59,51 @@ def test_the_golden_cases_have_both_verdicts_of_each_program() -> None:
 FUNDS = (0, 5_000, 14_690, 14_690.99, 15_263, 19_007, 25_000, 40_000, 100_000)
 
 
+#: IELTS General Training results (listening, reading, writing, speaking) of CLB 5 to 10
+IELTS_BY_CLB = {
+    5: (5.0, 4.0, 5.0, 5.0),
+    6: (5.5, 5.0, 5.5, 5.5),
+    7: (6.0, 6.0, 6.0, 6.0),
+    8: (7.5, 6.5, 6.5, 6.5),
+    9: (8.0, 7.0, 7.0, 7.0),
+    10: (8.5, 8.0, 7.5, 7.5),
+}
+
+
+def _strengthen(draw: st.DrawFn, doc: dict[str, Any], as_of: dt.date) -> None:
+    """Make ``doc`` a candidate near the programs' minimums: a valid English result, a
+    bachelor's degree with a valid ECA, and skilled work of a few months to a few years."""
+    listening, reading, writing, speaking = IELTS_BY_CLB[draw(st.integers(5, 10))]
+    taken = date_between(draw, add_years(as_of, -2) + dt.timedelta(days=1), as_of)
+    doc["language_tests"] = [
+        {"test": "ielts_general", "taken_on": iso(taken), "listening": listening,
+         "reading": reading, "writing": writing, "speaking": speaking},
+    ]  # fmt: skip
+    doc["first_official_language"] = "english"
+    issued = date_between(draw, add_years(as_of, -4), as_of)
+    doc["education"] = [
+        {"level": "bachelors", "country": "IN", "completed_on": iso(issued - dt.timedelta(400)),
+         "eca": {"issued_on": iso(issued)}},
+    ]  # fmt: skip
+    start = as_of - dt.timedelta(days=draw(st.integers(100, 1600)))
+    doc["work_history"] = [
+        {"noc": pick(draw, ("21231", "13110", "31301", "41200")),
+         "country": "CA" if draw(st.booleans()) else "IN", "start": iso(start), "end": None,
+         "hours_per_week": pick(draw, (20.0, 30.0, 40.0))},
+    ]  # fmt: skip
+    doc["settlement_funds_cad"] = pick(draw, FUNDS[-3:])
+
+
 @st.composite
 def program_profiles(draw: st.DrawFn) -> tuple[dict[str, Any], dt.date]:
     """Profiles of every kind (``profile_cases``), with what only the programs read: settlement
     funds near the amounts of the tables, family size, authorization to work, Quebec, a relative
-    or study in Canada, and often years of work in a skilled trade."""
+    or study in Canada, and often years of work in a skilled trade. Half are "strong"
+    candidates (a recent IELTS result of CLB 5 to 10, a degree with its ECA, continuous skilled
+    work), so that passes of FSW and CEC are as common as failures."""
     doc, as_of = draw(profile_cases())
+    if draw(st.booleans()):
+        _strengthen(draw, doc, as_of)
     if draw(st.booleans()):
         doc["settlement_funds_cad"] = pick(draw, FUNDS)
     if draw(st.booleans()):
