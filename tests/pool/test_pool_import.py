@@ -437,3 +437,34 @@ def test_an_import_killed_in_a_batch_keeps_the_batches_before_and_its_indexes_co
         assert _index_definitions(engine) == migrated
     finally:
         engine.dispose()
+
+
+def test_bulk_writes_convert_each_value_as_sqlalchemy_would(tmp_path) -> None:
+    """SQLite's bulk insert converts each distinct date and time once: values repeated in a
+    batch, equal instants in two zones, dates and naive times are each stored as SQLAlchemy
+    stores them one at a time."""
+    from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, create_engine, insert
+
+    from expressentry.pool.bulk import insert_tuples
+
+    metadata = MetaData()
+    table = Table("t", metadata, Column("n", Integer), Column("at", DateTime), Column("day", Date))
+    engine = create_engine(f"sqlite:///{tmp_path / 'values.db'}")
+    metadata.create_all(engine)
+    noon = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+    same_instant = noon.astimezone(dt.timezone(dt.timedelta(hours=-5)))
+    rows = [
+        (1, noon, dt.date(2026, 6, 1)),
+        (2, same_instant, dt.date(2026, 6, 1)),
+        (3, noon, dt.date(2026, 6, 2)),
+        (4, noon.replace(tzinfo=None), None),
+        (5, None, dt.date(2026, 6, 1)),
+    ]
+    with engine.begin() as conn:
+        insert_tuples(conn, table, ["n", "at", "day"], rows)
+        conn.execute(insert(table), [{"n": 10 + n, "at": a, "day": d} for n, a, d in rows])
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT n, at, day FROM t ORDER BY n").all()
+    engine.dispose()
+    assert [tuple(r[1:]) for r in stored[:5]] == [tuple(r[1:]) for r in stored[5:]]
+    assert stored[0][1] != stored[1][1]  # each zone's wall-clock time, as SQLAlchemy writes it

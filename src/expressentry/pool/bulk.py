@@ -159,7 +159,8 @@ def insert_tuples(
         processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
         if any(processors):
             # a batch repeats its dates and times (the day scored, the submission time in
-            # several columns): each distinct value of a column type is converted once
+            # several columns): each distinct value of a column type is converted once (with
+            # its zone: equal instants in two zones are written as their own wall-clock times)
             memos: dict[type, dict[Any, Any]] = {}
             convert = [
                 (i, p, memos.setdefault(type(table.c[columns[i]].type), {}))
@@ -173,9 +174,10 @@ def insert_tuples(
                     value = values[i]
                     if value is None:
                         continue
-                    stored = done.get(value)
+                    key = (value, getattr(value, "tzinfo", None))
+                    stored = done.get(key)
                     if stored is None:
-                        stored = done[value] = p(value)
+                        stored = done[key] = p(value)
                     values[i] = stored
                 converted.append(tuple(values))
             rows = converted
