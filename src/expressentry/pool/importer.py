@@ -199,11 +199,16 @@ Stored = tuple[list[str], list[dt.date], dt.date]
 """Stored profiles to assess: their documents, their submission days, and the date."""
 
 
-def assess_stored(args: Stored) -> list[PoolAssessment]:
-    """``assess_many`` for profiles as the pool stores them (a worker of the bulk rescoring)."""
+def assess_stored(
+    args: Stored, rulebook: RuleBook | None = None, categories: CategoryBook | None = None
+) -> list[PoolAssessment]:
+    """``assess_many`` for profiles as the pool stores them (the bulk rescoring: in a worker
+    with the shipped rules, or in the pool's process with its own)."""
     documents, submitted, as_of = args
     with paused_gc():
-        return assess_many([parse_profile(d) for d in documents], submitted, as_of)
+        return assess_many(
+            [parse_profile(d) for d in documents], submitted, as_of, rulebook, categories
+        )
 
 
 def _chunks(lines: Iterable[str], size: int, as_of: dt.date | None) -> Iterator[Chunk]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, func, insert, select, update
 
-from expressentry.pool.assessment import PoolAssessment, assess_for_pool, assess_many
+from expressentry.pool.assessment import PoolAssessment, assess_for_pool
 from expressentry.pool.importer import categories_json
 from expressentry.pool.schema import (
     PROGRAM_BITS,
@@ -24,7 +24,7 @@ from expressentry.pool.schema import (
     profile_states,
     profiles,
 )
-from expressentry.profile.model import Profile, parse_profile
+from expressentry.profile.model import Profile
 from expressentry.rules.categories import CategoryBook, default_categories
 from expressentry.rules.tables import RuleBook, default_rulebook
 
@@ -44,6 +44,21 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _event_row(
+    *, at: dt.datetime, recorded_at: dt.datetime, actor: str, kind: str, subject: str,
+    before: Any = None, after: Any = None,
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "at": at,
+        "recorded_at": recorded_at,
+        "actor": actor,
+        "kind": kind,
+        "subject": subject,
+        "before": None if before is None else json.dumps(before, default=str),
+        "after": None if after is None else json.dumps(after, default=str),
+    }
+
+
 def record_event(
     conn: Connection,
     *,
@@ -54,17 +69,11 @@ def record_event(
     before: Any = None,
     after: Any = None,
 ) -> None:
-    conn.execute(
-        insert(events).values(
-            at=at,
-            recorded_at=utcnow(),
-            actor=actor,
-            kind=kind,
-            subject=subject,
-            before=None if before is None else json.dumps(before, default=str),
-            after=None if after is None else json.dumps(after, default=str),
-        )
-    )
+    row = _event_row(
+        at=at, recorded_at=utcnow(), actor=actor, kind=kind, subject=subject,
+        before=before, after=after,
+    )  # fmt: skip
+    conn.execute(insert(events).values(**row))
 
 
 def record_events(conn: Connection, actor: str, entries: Sequence[dict[str, Any]]) -> None:
@@ -73,22 +82,7 @@ def record_events(conn: Connection, actor: str, entries: Sequence[dict[str, Any]
     from expressentry.pool.bulk import insert_rows
 
     recorded = utcnow()
-    insert_rows(
-        conn,
-        events,
-        [
-            {
-                "at": e["at"],
-                "recorded_at": recorded,
-                "actor": actor,
-                "kind": e["kind"],
-                "subject": e["subject"],
-                "before": None if e["before"] is None else json.dumps(e["before"], default=str),
-                "after": None if e["after"] is None else json.dumps(e["after"], default=str),
-            }
-            for e in entries
-        ],
-    )
+    insert_rows(conn, events, [_event_row(recorded_at=recorded, actor=actor, **e) for e in entries])
 
 
 @dataclass(frozen=True)
@@ -112,14 +106,7 @@ class ImportReport:
 
 
 def _state_summary(row: Any) -> dict[str, Any]:
-    return {
-        "version": row.version,
-        "status": row.status,
-        "crs": row.crs,
-        "programs": row.programs,
-        "categories": json.loads(row.categories),
-        "expires_on": row.expires_on,
-    }
+    return _summary_values(row._mapping)
 
 
 class Pool:
@@ -430,27 +417,27 @@ class Pool:
         at: dt.datetime,
         actor: str,
         reason: str,
-    ) -> None:
+    ) -> list[dict[str, Any]]:
         """``_change`` with a new assessment for many profiles at once: ``rows`` are their
-        current states (every column); they are closed and the next ones written in bulk."""
-        from expressentry.pool.bulk import insert_tuples
+        current states (every column); they are closed and the next ones written in bulk.
+        Returns the new states' values."""
+        from expressentry.pool.bulk import among, insert_tuples
 
         if not rows:
-            return
+            return []
         self._check_change_time(conn, at)
         columns = [c.name for c in profile_states.columns if c.name != "pk"]
-        new = []
-        for row, a in zip(rows, assessments, strict=True):
-            values = self._next_state(conn, row, at=at, actor=actor, reason=reason, assessment=a)
-            new.append(tuple(values[c] for c in columns))
-        pks = [row.pk for row in rows]
-        for first in range(0, len(pks), 900):  # an IN list every database takes
-            conn.execute(
-                update(profile_states)
-                .where(profile_states.c.pk.in_(pks[first : first + 900]))
-                .values(valid_to=at)
-            )
-        insert_tuples(conn, profile_states, columns, new)
+        states = [
+            self._next_state(conn, row, at=at, actor=actor, reason=reason, assessment=a)
+            for row, a in zip(rows, assessments, strict=True)
+        ]
+        conn.execute(
+            update(profile_states)
+            .where(among(conn, profile_states.c.pk, [row.pk for row in rows]))
+            .values(valid_to=at)
+        )
+        insert_tuples(conn, profile_states, columns, [tuple(v[c] for c in columns) for v in states])
+        return states
 
     def _check_change_time(self, conn: Connection, at: dt.datetime) -> None:
         last_round = self._last_round_at(conn)
@@ -669,16 +656,7 @@ class Pool:
                     assess_stored, work(), workers
                 )
             else:
-                assessed = (
-                    assess_many(
-                        [parse_profile(d) for d in documents],
-                        submitted,
-                        on,
-                        self.rulebook,
-                        self.categories,
-                    )
-                    for documents, submitted, on in work()
-                )
+                assessed = (assess_stored(item, self.rulebook, self.categories) for item in work())
             for assessments in assessed:
                 rows = pages.popleft()
                 seen += len(rows)
@@ -765,22 +743,17 @@ class Pool:
             )
         log = []
         for when, (changed_rows, changed) in moved.items():
-            self._change_many(conn, changed_rows, changed, at=when, actor=actor, reason="rescored")
-            for row, a in zip(changed_rows, changed, strict=True):
+            states = self._change_many(
+                conn, changed_rows, changed, at=when, actor=actor, reason="rescored"
+            )
+            for row, state in zip(changed_rows, states, strict=True):
                 log.append(
                     {
                         "at": when,
                         "kind": "profile.rescored",
                         "subject": f"profile:{row.profile_id}",
                         "before": _state_summary(row),
-                        "after": {
-                            "version": row.version,
-                            "status": row.status,
-                            "crs": a.crs,
-                            "programs": a.programs,
-                            "categories": list(a.categories),
-                            "expires_on": a.expires_on,
-                        },
+                        "after": _summary_values(state),
                     }
                 )
         record_events(conn, actor, log)
@@ -912,7 +885,7 @@ STATE_COLUMNS = (
 )  # fmt: skip
 
 
-def _summary_values(values: dict[str, Any]) -> dict[str, Any]:
+def _summary_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "version": values["version"],
         "status": values["status"],
