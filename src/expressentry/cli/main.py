@@ -265,6 +265,9 @@ def _add_pool_commands() -> None:
     from expressentry.cli.serve_commands import serve
 
     app.command("serve")(serve)
+    from expressentry.cli.where_commands import where
+
+    app.command("where")(where)
 
     simulation_commands.register(app)
 
