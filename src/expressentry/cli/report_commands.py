@@ -165,7 +165,12 @@ def _run(
     except ReportError as exc:
         fail(str(exc))
     what = "empty report (no data)" if report.empty else "report"
-    typer.echo(f"wrote {kind} {what} to {target} ({fmt}, {_size(size)})")
+    read = ""
+    if source == "system":
+        from expressentry.pool.db import resolve_url
+
+        read = f" from {resolve_url(db)}"
+    typer.echo(f"wrote {kind} {what} to {target} ({fmt}, {_size(size)}){read}")
     if fmt == "md" and report.charts():
         typer.echo(f"charts (PNG and SVG) in {chart_folder(target)}")
 
