@@ -364,6 +364,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Projection: candidates still in the pool on {date} if nobody arrives, is invited "
             "or withdraws (only profiles expiring before then leave)"
         ),
+        "parliament.data_language": (
+            "The economic goals, the reasons for choosing each category and the consultation "
+            "notes are quoted from the category data files, which are written in English."
+        ),
         "year_end.section.pool.note_today": (
             "Candidates in the pool on the day of this report (not invited, not withdrawn, "
             "profile not expired), by CRS score."

@@ -389,6 +389,11 @@ _FR: dict[str, str] = {
         "Projection : candidats encore dans le bassin au {date} si personne n'arrive, n'est "
         "invité ni ne se retire (seuls les profils qui expirent d'ici là en sortent)"
     ),
+    "parliament.data_language": (
+        "Les objectifs économiques, les raisons du choix de chaque catégorie et les notes sur "
+        "les consultations sont cités des fichiers de données des catégories, rédigés en anglais "
+        "seulement."
+    ),
     "year_end.section.pool.note_today": (
         "Candidats dans le bassin le jour de ce rapport (non invités, non retirés, profil non "
         "expiré), selon le score SCG."
