@@ -39,7 +39,8 @@ FormatOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="md, html, csv, json or pdf; default: from the --out file's suffix, else md.",
+        help="md, html, csv, json or pdf; default: from the --out file's suffix (.zip: csv), "
+        "else md. A report of several tables gives one CSV per table in a ZIP archive.",
     ),
 ]
 OutOption = Annotated[
@@ -153,6 +154,14 @@ def _run(
                 report = build(kind, year=number, source=source, engine=engine, lang=lang)
             except HistoryError as exc:
                 fail(f"history: {exc}")
+            from expressentry.reports.render import csv_is_archive
+
+            if (
+                fmt == "csv"
+                and csv_is_archive(report)
+                and (target is None or target.suffix.lower() != ".zip")
+            ):
+                fail(f"--out: {s('error.out.archive', kind=kind, tables=len(report.tables()))}")
             if target is None:
                 data = render(report, fmt)
                 sys.stdout.buffer.write(data)

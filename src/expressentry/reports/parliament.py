@@ -472,3 +472,17 @@ def _range(v: dict[str, Any], s: Strings) -> str:
     if low is None:
         return "—"
     return s.int(low) if low == high else f"{s.int(low)}–{s.int(high)}"
+
+
+def parliament_years(book: CategoryBook | None = None, today: dt.date | None = None) -> list[int]:
+    """The years a report to Parliament has categories for (newest first): each year from the
+    first category in force (2023) to this year in which a category version was in force."""
+    from expressentry.rules.categories import default_categories
+
+    book = book or default_categories()
+    today = today or dt.date.today()
+    years = set()
+    for v in book:
+        last = min(v.effective_to or today, today)
+        years.update(range(v.effective_from.year, last.year + 1))
+    return sorted(years, reverse=True)

@@ -364,6 +364,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Projection: candidates still in the pool on {date} if nobody arrives, is invited "
             "or withdraws (only profiles expiring before then leave)"
         ),
+        "error.out.archive": (
+            "the {kind} report has {tables} tables; as CSV it is a ZIP archive of one CSV file "
+            "per table: give --out a file ending in .zip"
+        ),
         "parliament.data_language": (
             "The economic goals, the reasons for choosing each category and the consultation "
             "notes are quoted from the category data files, which are written in English."

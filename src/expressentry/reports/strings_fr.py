@@ -389,6 +389,10 @@ _FR: dict[str, str] = {
         "Projection : candidats encore dans le bassin au {date} si personne n'arrive, n'est "
         "invité ni ne se retire (seuls les profils qui expirent d'ici là en sortent)"
     ),
+    "error.out.archive": (
+        "le rapport {kind} compte {tables} tableaux; en CSV, c'est une archive ZIP d'un fichier "
+        "CSV par tableau : donnez à --out un fichier se terminant par .zip"
+    ),
     "parliament.data_language": (
         "Les objectifs économiques, les raisons du choix de chaque catégorie et les notes sur "
         "les consultations sont cités des fichiers de données des catégories, rédigés en anglais "
