@@ -19,6 +19,10 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
+from expressentry.cli.helpfmt import hide_flag_types
+
+hide_flag_types()
+
 if TYPE_CHECKING:
     from expressentry.profile.model import Profile
 
@@ -50,7 +54,12 @@ AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="Assessment date (YYYY-MM-DD); default: today."),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON document of the spec.")]
+AsJson = Annotated[
+    bool,
+    typer.Option(
+        "--json", help="Print the result as JSON, in the exchange format (docs/profile-format.md)."
+    ),
+]
 FileArg = Annotated[
     str,
     typer.Argument(help="A profile JSON file, a .jsonl file of profiles, or - for standard input."),

@@ -492,7 +492,9 @@ def ita_list(
             typer.echo(json.dumps(row))
         return
     print_rows(
-        "Invitations to apply", [{k: v for k, v in r.items() if k != "crs_breakdown"} for r in rows]
+        "Invitations to apply",
+        [{k: v for k, v in r.items() if k != "crs_breakdown"} for r in rows],
+        keep=("profile_id", "status", "deadline"),
     )
 
 

@@ -58,8 +58,9 @@ def serve(
         str | None,
         typer.Option(
             "--db",
-            help="Database URL; default: EXPRESSENTRY_DATABASE_URL, else expressentry.db in your "
-            "data folder, which every command reads (expressentry where).",
+            help="Database URL; default: the database every command reads, expressentry.db "
+            "in your data folder unless the environment names another (expressentry where "
+            "shows it).",
         ),
     ] = None,
     demo: Annotated[

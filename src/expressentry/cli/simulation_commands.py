@@ -114,6 +114,7 @@ def simulate_command(
             }
             for d in (r.document() for r in results)
         ],
+        keep=("round", "date", "real cutoff", "simulated"),
     )
     s = summary(results)
     typer.echo(
@@ -276,6 +277,7 @@ def demo_command(
             }
             for r in held
         ],
+        keep=("date", "eligible", "invited"),
     )
     print_rows(
         "Invitations by round type and category",
