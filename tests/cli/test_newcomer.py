@@ -92,7 +92,7 @@ def test_the_cli_reads_the_demo_without_db(at_home: Built) -> None:
     preview = runner.invoke(app, ["round", "preview", "--type", "general", "--size", "5", "--json"])
     assert preview.exit_code == 0, preview.output
     assert json.loads(preview.stdout)["invitations"] == 5
-    year = str(dt.date.today().year)
+    year = str(dt.datetime.now(dt.UTC).date().year)
     report = runner.invoke(app, ["report", "year-end", "--year", year, "--format", "json"])
     assert report.exit_code == 0, report.output
     assert "No data" not in report.stdout
@@ -133,7 +133,7 @@ def test_the_demo_is_made_of_distinct_people(at_home: Built) -> None:
 def test_people_arrive_every_day_and_profiles_expire(at_home: Built) -> None:
     from expressentry.pool.schema import profile_states, profiles
 
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     with _engine(at_home).connect() as conn:
         days = {
             (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).date()

@@ -96,7 +96,11 @@ def _engine(db: str | None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if not database or database == ":memory:" or not Path(database).expanduser().is_file():
-            fail(f"--db: no database at {database or url!r} (a report reads an existing pool)")
+            fail(
+                f"--db: no database at {database or url!r} (a report reads an existing pool; "
+                "`expressentry serve` or `expressentry demo` builds the demo in the default one, "
+                "`expressentry where` shows it)"
+            )
     try:
         return connect(url)
     except DatabaseError as exc:
