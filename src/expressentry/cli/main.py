@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="expressentry",
-    help="Express Entry rules as code: CRS scores, what-if, eligibility and categories.",
+    help="Express Entry rules as code: CRS scores, what-if, eligibility and categories. "
+    "The pool, rounds, reports and the server share one database: `expressentry where` "
+    "shows it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
