@@ -18,6 +18,7 @@ INTERNAL = (
     "effective_from",
     "Provenance",
     "kept out of the reports",
+    "(slug ",
 )
 
 
