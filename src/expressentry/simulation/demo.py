@@ -27,7 +27,7 @@ import datetime as dt
 import json
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,7 +184,6 @@ def _latest_date(doc: dict[str, Any]) -> dt.date:
 def _arrive(doc: dict[str, Any], when: dt.datetime, reservoir_date: dt.date) -> dict[str, Any]:
     """The person submits their profile at ``when``: their dates move with them."""
     doc = _shift(doc, (when.date() - reservoir_date).days)
-    doc["profile_id"] = doc["profile_id"]
     floor = _latest_date(doc)
     if when.date() <= floor:
         when = dt.datetime.combine(floor + dt.timedelta(days=1), when.timetz())
@@ -486,12 +485,3 @@ def _answer_due(
 def rng_days(profile_id: str) -> int:
     """Days from an application to its decision: 1 to 20, fixed per profile."""
     return 1 + sum(map(ord, profile_id)) % 20
-
-
-def documents(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
-    """Profile documents without what is not the person (identifier, submission time)."""
-    for line in lines:
-        doc = json.loads(line)
-        doc.pop("profile_id", None)
-        doc.pop("submitted_at", None)
-        yield doc
