@@ -3,8 +3,9 @@
 ``expressentry serve`` calls ``prepare`` on first start (an empty database): the pool and the
 rounds come from the simulation demo (IRCC's real rounds of the last twelve months, scaled, up
 to today); four users are created: an officer, an analyst, a candidate who holds an open
-invitation of the latest rounds, and a candidate without a profile yet. Their passwords are generated here, never shipped: they are written next to the
-database (readable by its owner only) so that later starts can print them again.
+invitation of the latest rounds, and a candidate without a profile yet. Their passwords are
+generated here, never shipped: they are written next to the database (readable by its owner
+only) so that later starts can print them again.
 """
 
 from __future__ import annotations
