@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from expressentry.reports import build
-from expressentry.reports.render import to_csv, to_html, to_markdown, write
+from expressentry.reports.render import to_html, to_markdown, write
 
 
 @pytest.fixture(scope="module")
@@ -134,15 +134,49 @@ def test_format_from_the_file_suffix(report_cli: Any, tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["years"]["2025"]["invitations"] == 113_998
 
 
-def test_multi_table_csv_is_long_form(system_db: str) -> None:
+def connect_db(url: str):  # type: ignore[no-untyped-def]
     from expressentry.pool.db import connect
 
-    engine = connect(system_db)
+    return connect(url)
+
+
+def test_multi_table_csv_is_one_csv_per_table_in_a_zip(system_db: str, tmp_path) -> None:
+    import io
+    import zipfile
+
+    from expressentry.reports.render import csv_is_archive, render
+
+    engine = connect_db(system_db)
     try:
         report = build("year-end", year=2025, source="system", engine=engine)
     finally:
         engine.dispose()
-    rows = list(csv.DictReader(to_csv(report).splitlines()))
-    assert rows and set(rows[0]) == {"table", "row", "column", "value"}
-    tables = {r["table"] for r in rows}
-    assert {"pool_crs", "inv_program", "inv_noc", "eligibility"} <= tables
+    assert csv_is_archive(report)
+    archive = zipfile.ZipFile(io.BytesIO(render(report, "csv")))
+    tables = {name.split("-", 1)[1].removesuffix(".csv"): name for name in archive.namelist()}
+    assert {"pool_crs", "inv_program", "inv_noc", "eligibility"} <= set(tables)
+    rows = list(csv.reader(archive.read(tables["inv_program"]).decode("utf-8-sig").splitlines()))
+    assert rows[0][0] == "Program" and all(len(r) == len(rows[0]) for r in rows)
+
+
+def test_the_cli_writes_the_csv_of_several_tables_as_a_zip(report_cli, system_db, tmp_path) -> None:
+    import zipfile
+
+    bad = report_cli("year-end", "--year", "2025", "--db", system_db, "--format", "csv")
+    assert bad.exit_code == 2 and "ZIP archive of one CSV file per table" in bad.output
+    named = report_cli(
+        "year-end",
+        "--year",
+        "2025",
+        "--db",
+        system_db,
+        "--out",
+        str(tmp_path / "y.csv"),
+        "--format",
+        "csv",
+    )
+    assert named.exit_code == 2 and ".zip" in named.output
+    out = tmp_path / "year-end.zip"
+    result = report_cli("year-end", "--year", "2025", "--db", system_db, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(zipfile.ZipFile(out).namelist()) > 5

@@ -106,7 +106,9 @@ def test_year_end_from_the_cli(report_cli: Any, system_db: str, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["source"] == "system" and doc["year"] == 2025
-    assert "sqlite:///" in doc["source_text"]
+    # the file people read names no database; the command tells its user which it read
+    assert "sqlite:" not in json.dumps(doc) and doc["source_text"] == "this system's database"
+    assert f"from {system_db}" in result.output
 
 
 def test_system_rounds_as_published(engine: Any, system_done: dict[str, Any]) -> None:

@@ -126,7 +126,7 @@ def test_pool_synth_writes_reproducible_json_lines(tmp_path) -> None:
     assert all(parse_profile(line).profile_id for line in lines)
 
 
-def test_the_demo_runs_a_year_of_rounds(tmp_path) -> None:
+def test_the_demo_runs_a_year_of_rounds_up_to_today(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     result = runner.invoke(app, ["demo", "--size", "300", "--db", url, "--json"])
     assert result.exit_code == 0, result.output
@@ -134,3 +134,19 @@ def test_the_demo_runs_a_year_of_rounds(tmp_path) -> None:
     assert doc["rounds"] > 40
     assert doc["invitations"] > 0
     assert doc["invitations_by_round_type"]
+    assert doc["to"] == dt.date.today().isoformat()
+    assert {login["username"] for login in doc["logins"]} >= {"officer", "candidate"}
+    again = runner.invoke(app, ["demo", "--size", "300", "--db", url])
+    assert again.exit_code == 2 and "only in an empty database" in again.stderr
+
+
+def test_the_demo_schedule_repeats_the_last_weeks_after_the_last_published_round() -> None:
+    from expressentry.simulation.demo import schedule
+
+    now = dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC)
+    rounds = schedule(now)
+    assert rounds[0].held_at >= now - dt.timedelta(days=365)
+    assert now - rounds[-1].held_at < dt.timedelta(days=21)
+    repeated = [r for r in rounds if any(n.startswith("demo:") for n in r.notes)]
+    assert repeated and all(r.held_at > dt.datetime(2026, 8, 7, tzinfo=dt.UTC) for r in repeated)
+    assert [r.held_at for r in rounds] == sorted(r.held_at for r in rounds)

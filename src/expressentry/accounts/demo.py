@@ -1,11 +1,11 @@
-"""The web demo: a pool with a year of real rounds, a round held today, and demo users.
+"""The web demo: a pool with the year of rounds up to today, and demo users.
 
 ``expressentry serve`` calls ``prepare`` on first start (an empty database): the pool and the
-rounds come from the simulation demo (IRCC's real schedule of the year, scaled); a general round
-is then held now so that some candidates hold an open invitation, and four users are created:
-an officer, an analyst, a candidate who holds one of those invitations, and a candidate without
-a profile yet. Their passwords are generated here, never shipped: they are written next to the
-database (readable by its owner only) so that later starts can print them again.
+rounds come from the simulation demo (IRCC's real rounds of the last twelve months, scaled, up
+to today); four users are created: an officer, an analyst, a candidate who holds an open
+invitation of the latest rounds, and a candidate without a profile yet. Their passwords are
+generated here, never shipped: they are written next to the database (readable by its owner
+only) so that later starts can print them again.
 """
 
 from __future__ import annotations
@@ -55,11 +55,11 @@ def logins_file(url: str) -> Path | None:
 def prepare(
     url: str,
     *,
-    year: int = 2026,
     size: int = 3000,
     seed: int = 1,
     now: dt.datetime | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    summary: list | None = None,
 ) -> list[DemoLogin]:
     """Fill an empty database with the demo and create the demo users; their logins."""
     from expressentry.pool.db import connect
@@ -68,8 +68,10 @@ def prepare(
     from expressentry.rounds.service import RoundRequest, Rounds
     from expressentry.simulation.demo import run_demo
 
-    run_demo(year=year, size=size, seed=seed, url=url, progress=progress)
     now = now or dt.datetime.now(dt.UTC)
+    built = run_demo(size=size, seed=seed, url=url, now=now, progress=progress)
+    if summary is not None:  # the caller wants the demo's summary too
+        summary.append(built)
     engine = connect(url)
     pool = Pool(engine)
     invitations = Invitations(pool)
@@ -77,13 +79,17 @@ def prepare(
     invitations.expire_due(now, actor="demo system")
     pool.expire_due(now, actor="demo system")
     pool.rescore(now.date(), actor="demo system")
-    held = Rounds(pool).run(
-        RoundRequest(
-            at=now - dt.timedelta(hours=1), round_type="general", size=max(size // 100, 10)
-        ),
-        actor="demo officer",
-    )
-    logins = add_users(engine, held.invited[0].profile_id if held.invited else None)
+    open_now = {i["profile_id"] for i in invitations.list(status="outstanding")}
+    invited = next((p for p in reversed(built.outstanding) if p in open_now), None)
+    if invited is None:  # no open invitation (a tiny demo): hold a round now
+        held = Rounds(pool).run(
+            RoundRequest(
+                at=now - dt.timedelta(hours=1), round_type="general", size=max(size // 100, 10)
+            ),
+            actor="demo officer",
+        )
+        invited = held.invited[0].profile_id if held.invited else None
+    logins = add_users(engine, invited)
     path = logins_file(url)
     if path is not None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

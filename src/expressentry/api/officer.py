@@ -294,14 +294,6 @@ def audit_log(
     )
 
 
-REPORT_MEDIA = {
-    "json": "application/json",
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
 @analyst_router.get(
     "/reports/{kind}",
     summary="A report: rounds, categories, year-end, parliament",
@@ -313,6 +305,8 @@ REPORT_MEDIA = {
                 "text/markdown": {"schema": {"type": "string"}},
                 "text/html": {"schema": {"type": "string"}},
                 "text/csv": {"schema": {"type": "string"}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
             },
         }
     },
@@ -324,10 +318,10 @@ def get_report(
     year: Annotated[int | None, Query(ge=2015, le=2100)] = None,
     source: Annotated[Literal["history", "system"], Query()] = "history",
     lang: Annotated[Literal["en", "fr"], Query()] = "en",
-    format: Annotated[Literal["json", "md", "html", "csv"], Query()] = "json",
+    format: Annotated[Literal["json", "md", "html", "csv", "pdf"], Query()] = "json",
 ) -> Response:
     from expressentry import reports
-    from expressentry.reports.render import ReportError, render
+    from expressentry.reports.render import ReportError, file_name, media_type, render
 
     engine = services(request).engine if source == "system" or kind == "year-end" else None
     if kind == "year-end":
@@ -340,4 +334,8 @@ def get_report(
     except ReportError as exc:
         _field, _, reason = str(exc).partition(": ")
         raise bad_input([(exc.option.lstrip("-"), reason or str(exc))]) from None
-    return Response(body, media_type=REPORT_MEDIA[format])
+    headers = {}
+    if media_type(report, format) in ("application/pdf", "application/zip"):
+        # a file to keep: the browser saves it under a name that says what it is
+        headers["Content-Disposition"] = f'attachment; filename="{file_name(report, format)}"'
+    return Response(body, media_type=media_type(report, format), headers=headers)

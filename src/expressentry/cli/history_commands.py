@@ -101,9 +101,12 @@ def history_list(
     )
     table.add_column("#", justify="right")
     table.add_column("Date")
-    table.add_column("Round type")
-    table.add_column("Invitations issued", justify="right")
-    table.add_column("CRS score of lowest-ranked candidate invited", justify="right")
+    table.add_column("Round type", overflow="fold", ratio=2)
+    table.add_column("Invitations issued", justify="right", overflow="fold")
+    # canada.ca's heading, folded rather than cut at a narrow terminal
+    table.add_column(
+        "CRS score of lowest-ranked candidate invited", justify="right", overflow="fold"
+    )
     table.add_column("Tie-breaking rule")
     for r in found:
         table.add_row(

@@ -19,12 +19,18 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
+from expressentry.cli.helpfmt import hide_flag_types
+
+hide_flag_types()
+
 if TYPE_CHECKING:
     from expressentry.profile.model import Profile
 
 app = typer.Typer(
     name="expressentry",
-    help="Express Entry rules as code: CRS scores, what-if, eligibility and categories.",
+    help="Express Entry rules as code: CRS scores, what-if, eligibility and categories. "
+    "The pool, rounds, reports and the server share one database: `expressentry where` "
+    "shows it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -50,7 +56,12 @@ AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="Assessment date (YYYY-MM-DD); default: today."),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON document of the spec.")]
+AsJson = Annotated[
+    bool,
+    typer.Option(
+        "--json", help="Print the result as JSON, in the exchange format (docs/profile-format.md)."
+    ),
+]
 FileArg = Annotated[
     str,
     typer.Argument(help="A profile JSON file, a .jsonl file of profiles, or - for standard input."),
@@ -265,6 +276,9 @@ def _add_pool_commands() -> None:
     from expressentry.cli.serve_commands import serve
 
     app.command("serve")(serve)
+    from expressentry.cli.where_commands import where
+
+    app.command("where")(where)
 
     simulation_commands.register(app)
 

@@ -67,13 +67,31 @@ def parse_at(value: str | None) -> dt.datetime:
     return when.astimezone(dt.UTC)
 
 
+def require_database(db: str | None) -> None:
+    """Fail (status 2) when the SQLite file ``db`` names does not exist, rather than create
+    an empty database that would answer "no profile" or "no data"."""
+    from expressentry.pool.db import resolve_url, sqlite_file, url_origin
+
+    path = sqlite_file(resolve_url(db))
+    if path is not None and not path.is_file():
+        where = "--db: " if url_origin(db) == "--db" else ""
+        fail(
+            f"{where}no database at {path}: `expressentry serve` (or `expressentry demo`) "
+            "builds the demo there, `expressentry pool import FILE` fills it; "
+            "`expressentry where` shows which database each command reads"
+        )
+
+
 @contextmanager
-def opened(db: str | None) -> Iterator[Pool]:
-    """The pool, with domain errors turned into clear messages and exit status 2."""
+def opened(db: str | None, *, create: bool = False) -> Iterator[Pool]:
+    """The pool, with domain errors turned into clear messages and exit status 2. Only a
+    command that adds profiles (``create``) makes a new database."""
     from expressentry.pool.db import DatabaseError, connect
     from expressentry.pool.service import Pool, PoolError
     from expressentry.profile.model import ProfileError
 
+    if not create:
+        require_database(db)
     try:
         engine = connect(db)
     except DatabaseError as exc:
@@ -119,7 +137,7 @@ def pool_submit(
 ) -> None:
     """Submit a profile: it enters the pool if it meets a program's minimum criteria."""
     profile = _load_profile(file)
-    with opened(db) as pool:
+    with opened(db, create=True) as pool:
         result = pool.submit(profile, at=parse_at(at) if at else None, actor=actor)
     doc = {
         "profile_id": result.profile_id,
@@ -210,7 +228,7 @@ def pool_import(
     from expressentry.cli.render import progress_bar, read_with_progress
 
     # at a terminal, a bar for the file read so far (a million profiles take a minute or two)
-    with handle, opened(db) as pool, progress_bar(not as_json) as step:
+    with handle, opened(db, create=True) as pool, progress_bar(not as_json) as step:
         try:
             size = file.stat().st_size
             lines = read_with_progress(handle, size, step) if size else handle
@@ -474,7 +492,9 @@ def ita_list(
             typer.echo(json.dumps(row))
         return
     print_rows(
-        "Invitations to apply", [{k: v for k, v in r.items() if k != "crs_breakdown"} for r in rows]
+        "Invitations to apply",
+        [{k: v for k, v in r.items() if k != "crs_breakdown"} for r in rows],
+        keep=("profile_id", "status", "deadline"),
     )
 
 

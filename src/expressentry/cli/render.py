@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -103,15 +106,23 @@ def print_improve(label: str, base: Score, suggestions: list[Suggestion]) -> Non
         console.print(f"{label}: {base.total} points; no single change we know of adds points.")
         return
     table = Table(title=f"Ways to raise {label}'s CRS score of {base.total}")
-    table.add_column("#", justify="right")
-    table.add_column("Change")
-    table.add_column("Points gained", justify="right")
-    table.add_column("New total", justify="right")
-    table.add_column("Try it with")
-    for i, s in enumerate(suggestions, start=1):
-        table.add_row(
-            str(i), s.description, f"+{s.gain}", str(s.new_total), f"--what-if '{s.change}'"
-        )
+    commands = [f"--what-if '{s.change}'" for s in suggestions]
+    # the command to type is shown whole: in its own column when the terminal is wide
+    # enough, else on a line of its own under the change
+    beside = console.width >= 60 + max(map(len, commands))
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Change" if beside else "Change, and how to try it", ratio=1)
+    table.add_column("Points\ngained", justify="right", no_wrap=True)
+    table.add_column("New\ntotal", justify="right", no_wrap=True)
+    if beside:
+        table.add_column("Try it with", no_wrap=True)
+    for i, (s, command) in enumerate(zip(suggestions, commands, strict=True), start=1):
+        cells = [str(i), s.description, f"+{s.gain}", str(s.new_total)]
+        if beside:
+            cells.append(command)
+        else:
+            cells[1] = f"{s.description}\n[dim]{escape(command)}[/dim]"
+        table.add_row(*cells)
     console.print(table)
 
 
@@ -217,15 +228,71 @@ def print_noc(text: str, hits: list[UnitGroup]) -> None:
     console.print(table)
 
 
-def print_rows(title: str, rows: list[dict[str, object]]) -> None:
+_UTC_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(?:Z|\+00:00)\Z")
+
+
+def _cell(value: object) -> str:
+    """A value as a table shows it: a UTC time to the minute, without the ISO punctuation."""
+    if value is None:
+        return ""
+    text = str(value)
+    match = _UTC_TIME.match(text)
+    return f"{match.group(1)} {match.group(2)}" if match else text
+
+
+def print_rows(title: str, rows: list[dict[str, object]], keep: Iterable[str] = ()) -> None:
+    """A table of rows. At any width every cell is shown whole: the ``keep`` columns (and
+    short ones) never wrap, the others wrap or fold; narrow terminals get a table without
+    side borders. Times in UTC show to the minute, the heading says UTC."""
     if not rows:
         console.print(f"{title}: none.")
         return
-    table = Table(title=title)
-    for key in rows[0]:
-        table.add_column(key.replace("_", " "))
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    keys = list(rows[0])
+    cells = [[_cell(row.get(k)) for k in keys] for row in rows]
+    times = {
+        k for i, k in enumerate(keys) if any(_UTC_TIME.match(str(r.get(k) or "")) for r in rows)
+    }
+    headers = [k.replace("_", " ") + (" (UTC)" if k in times else "") for k in keys]
+    values = [max(len(c[i]) for c in cells) for i in range(len(keys))]
+    widths = [max(len(h), v) for h, v in zip(headers, values, strict=True)]
+    narrow = sum(widths) + 3 * len(keys) + 1 > console.width
+    keep = set(keep)
+    if narrow:
+        # no side borders and one space between columns; a heading longer than its values
+        # goes on two lines, so that the values set the width
+        table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0))
+        headers = [
+            h.replace(" ", "\n", 1) if len(h) > v and " " in h else h
+            for h, v in zip(headers, values, strict=True)
+        ]
+        widths = [
+            max(v, *(len(part) for part in h.split("\n")))
+            for h, v in zip(headers, values, strict=True)
+        ]
+    else:
+        table = Table(title=title)
+    whole = [k in keep or k in times or v <= 12 for k, v in zip(keys, values, strict=True)]
+    overhead = (1 if narrow else 3) * len(keys) + 1
+    # too wide still: the columns whose heading is wider than their values give way first
+    # (their heading folds), never the ``keep`` columns nor the times
+    for i in sorted(range(len(keys)), key=lambda i: values[i] - widths[i]):
+        kept_width = sum(w for w, kept in zip(widths, whole, strict=True) if kept)
+        if kept_width + 6 * whole.count(False) + overhead <= console.width:
+            break
+        if whole[i] and keys[i] not in keep and keys[i] not in times and widths[i] > values[i]:
+            whole[i], widths[i] = False, max(values[i], 4)
+    # the columns that may fold share what the whole ones leave
+    spare = console.width - sum(w for w, kept in zip(widths, whole, strict=True) if kept)
+    spare -= overhead
+    folding = max(1, whole.count(False))
+    for i, header in enumerate(headers):
+        if whole[i]:
+            table.add_column(header, no_wrap=True, min_width=widths[i])
+        else:
+            share = max(min(widths[i], 6), min(widths[i], spare // folding))
+            table.add_column(header, overflow="fold", min_width=share)
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
 
 

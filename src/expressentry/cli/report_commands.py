@@ -39,7 +39,8 @@ FormatOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="md, html, csv, json or pdf; default: from the --out file's suffix, else md.",
+        help="md, html, csv, json or pdf; default: from the --out file's suffix (.zip: csv), "
+        "else md. A report of several tables gives one CSV per table in a ZIP archive.",
     ),
 ]
 OutOption = Annotated[
@@ -95,7 +96,11 @@ def _engine(db: str | None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if not database or database == ":memory:" or not Path(database).expanduser().is_file():
-            fail(f"--db: no database at {database or url!r} (a report reads an existing pool)")
+            fail(
+                f"--db: no database at {database or url!r} (a report reads an existing pool; "
+                "`expressentry serve` or `expressentry demo` builds the demo in the default one, "
+                "`expressentry where` shows it)"
+            )
     try:
         return connect(url)
     except DatabaseError as exc:
@@ -153,6 +158,14 @@ def _run(
                 report = build(kind, year=number, source=source, engine=engine, lang=lang)
             except HistoryError as exc:
                 fail(f"history: {exc}")
+            from expressentry.reports.render import csv_is_archive
+
+            if (
+                fmt == "csv"
+                and csv_is_archive(report)
+                and (target is None or target.suffix.lower() != ".zip")
+            ):
+                fail(f"--out: {s('error.out.archive', kind=kind, tables=len(report.tables()))}")
             if target is None:
                 data = render(report, fmt)
                 sys.stdout.buffer.write(data)
@@ -165,7 +178,12 @@ def _run(
     except ReportError as exc:
         fail(str(exc))
     what = "empty report (no data)" if report.empty else "report"
-    typer.echo(f"wrote {kind} {what} to {target} ({fmt}, {_size(size)})")
+    read = ""
+    if source == "system":
+        from expressentry.pool.db import resolve_url
+
+        read = f" from {resolve_url(db)}"
+    typer.echo(f"wrote {kind} {what} to {target} ({fmt}, {_size(size)}){read}")
     if fmt == "md" and report.charts():
         typer.echo(f"charts (PNG and SVG) in {chart_folder(target)}")
 

@@ -7,17 +7,47 @@ held today and demo users, whose logins it prints (and prints again on later sta
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import time
 from typing import Annotated
 
 import typer
 
 
 def default_site_url() -> str:
+    """The server's default database: the one every command reads (``expressentry where``)."""
     from expressentry.pool.db import default_url
 
-    path = Path(default_url().removeprefix("sqlite:///")).with_name("site.db")
-    return f"sqlite:///{path}"
+    return default_url()
+
+
+def prepare_site(url: str, *, demo: bool = True, demo_size: int = 3000) -> None:
+    """What ``serve`` does before it listens: say which database it uses, build the demo in
+    an empty one, print the demo logins. ``expressentry demo`` does the same and stops."""
+    from expressentry.accounts import demo as site_demo
+    from expressentry.cli.render import progress_bar
+    from expressentry.pool.db import DatabaseError, connect
+
+    typer.echo(f"Database: {url}")
+    typer.echo("  (every expressentry command reads it without --db; see `expressentry where`)")
+    try:
+        engine = connect(url)
+    except DatabaseError as exc:
+        typer.echo(f"error: --db: {exc}", err=True)
+        raise typer.Exit(2) from None
+    empty = site_demo.is_empty(engine)
+    engine.dispose()
+    if empty and demo:
+        typer.echo("First start: building the demo (a pool, a year of rounds, demo users)...")
+        started = time.monotonic()
+        with progress_bar(True) as step:
+            site_demo.prepare(url, size=demo_size, progress=step)
+        typer.echo(f"Demo built in {time.monotonic() - started:.0f} s.")
+    logins = site_demo.saved_logins(url)
+    if logins:
+        typer.echo("Demo logins (username / password, role):")
+        for login in logins:
+            extra = f", profile {login.profile_id}" if login.profile_id else ""
+            typer.echo(f"  {login.username} / {login.password}  ({login.role}{extra})")
 
 
 def serve(
@@ -28,8 +58,9 @@ def serve(
         str | None,
         typer.Option(
             "--db",
-            help="Database URL; default: EXPRESSENTRY_DATABASE_URL, else site.db in your data "
-            "folder.",
+            help="Database URL; default: the database every command reads, expressentry.db "
+            "in your data folder unless the environment names another (expressentry where "
+            "shows it).",
         ),
     ] = None,
     demo: Annotated[
@@ -40,31 +71,13 @@ def serve(
     """Start the web interface and the HTTP API (documentation at /docs)."""
     import uvicorn
 
-    from expressentry.accounts import demo as site_demo
-    from expressentry.cli.render import progress_bar
-    from expressentry.pool.db import ENV_VAR, DatabaseError, connect
+    from expressentry.pool.db import ENV_VAR
 
     url = db or os.environ.get(ENV_VAR) or default_site_url()
-    try:
-        engine = connect(url)
-    except DatabaseError as exc:
-        typer.echo(f"error: --db: {exc}", err=True)
-        raise typer.Exit(2) from None
-    empty = site_demo.is_empty(engine)
-    engine.dispose()
-    if empty and demo:
-        typer.echo("First start: building the demo (a pool, a year of rounds, demo users)...")
-        with progress_bar(True) as step:
-            site_demo.prepare(url, size=demo_size, progress=step)
+    prepare_site(url, demo=demo, demo_size=demo_size)
     os.environ[ENV_VAR] = url  # the app (and every worker) opens this database
     address = f"http://{host}:{port}/"
     typer.echo(f"Express Entry on {address} (API documentation: {address}docs)")
-    logins = site_demo.saved_logins(url)
-    if logins:
-        typer.echo("Demo logins (username / password, role):")
-        for login in logins:
-            extra = f", profile {login.profile_id}" if login.profile_id else ""
-            typer.echo(f"  {login.username} / {login.password}  ({login.role}{extra})")
     uvicorn.run(
         "expressentry.api.app:create_app",
         factory=True,

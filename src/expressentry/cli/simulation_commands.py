@@ -49,7 +49,7 @@ def pool_synth(
     report = SynthReport(0, target, {}, {})
     lines = pool_jsonl(size, on, seed, target=target, report=report)
     if into_db:
-        with opened(db) as pool:
+        with opened(db, create=True) as pool:
             result = pool.import_lines(lines, as_of=on)
         typer.echo(f"imported {result.imported} synthetic profiles ({result.bad} not eligible)")
     elif out is not None:
@@ -114,6 +114,7 @@ def simulate_command(
             }
             for d in (r.document() for r in results)
         ],
+        keep=("round", "date", "real cutoff", "simulated"),
     )
     s = summary(results)
     typer.echo(
@@ -207,31 +208,52 @@ def plan_command(
 
 
 def demo_command(
-    year: Annotated[int, typer.Option("--year", help="Replay this year's real schedule.")] = 2025,
-    size: Annotated[int, typer.Option("--size", min=100, help="Profiles in the demo pool.")] = 3000,
+    size: Annotated[int, typer.Option("--size", min=200, help="Profiles in the demo pool.")] = 3000,
     seed: Annotated[int, typer.Option("--seed")] = 1,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Build a realistic pool in the embedded database, run a year of general, program and
-    category rounds, and summarize the invitations per category."""
-    from expressentry.simulation.demo import run_demo
+    """Build the demo that `expressentry serve` builds on first start, and stop: a pool of
+    distinct synthetic people arriving every day, the last twelve months of rounds up to today,
+    and the demo users. Only in an empty database."""
+    from expressentry.accounts import demo as site_demo
+    from expressentry.pool.db import DatabaseError, connect, resolve_url
 
+    url = resolve_url(db)
+    try:
+        engine = connect(url)
+    except DatabaseError as exc:
+        fail(f"--db: {exc}")
+    empty = site_demo.is_empty(engine)
+    engine.dispose()
+    if not empty:
+        fail(
+            f"--db: {url} already holds profiles or users; the demo is built only in an empty "
+            "database (give another with --db)"
+        )
+    summary_box: list = []
     with progress_bar(not as_json) as step:
         try:
-            summary = run_demo(year=year, size=size, seed=seed, url=db, progress=step)
+            logins = site_demo.prepare(
+                url, size=size, seed=seed, progress=step, summary=summary_box
+            )
         except LookupError as exc:
             fail(str(exc))
+    summary = summary_box[0]
+    held = [r for r in summary.rounds if "skipped" not in r]
     doc = {
         "database": summary.database,
-        "year": summary.year,
+        "from": summary.start.isoformat() if summary.start else None,
+        "to": summary.end.isoformat() if summary.end else None,
         "profiles": summary.profiles,
         "imported": summary.imported,
-        "rounds": len([r for r in summary.rounds if "skipped" not in r]),
+        "rounds": len(held),
         "invitations": sum(summary.invitations_by_category.values()),
         "invitations_by_round_type": dict(summary.invitations_by_category),
         "invitations_by_program": dict(summary.invitations_by_program),
         "applications": dict(summary.applications),
+        "round_list": held,
+        "logins": [login.__dict__ for login in logins],
     }
     if as_json:
         typer.echo(json.dumps(doc))
@@ -240,10 +262,22 @@ def demo_command(
 
     typer.echo(
         f"Demo pool: {summary.imported:,} of {summary.profiles:,} synthetic profiles entered the pool "
-        f"({summary.database})."
+        f"from {doc['from']} to {doc['to']} ({summary.database})."
     )
     print_rows(
-        f"Rounds of {year}, scaled to the pool", [r for r in summary.rounds if "skipped" not in r]
+        "Rounds of the last twelve months, scaled to the pool",
+        [
+            {
+                "date": r["date"],
+                "type": r["type"],
+                "eligible": r["eligible"],
+                "invited": r["invitations"],
+                "lowest CRS": r["lowest_crs"],
+                "real": r["real_lowest_crs"] if not r["repeats"] else f"(as #{r['repeats']})",
+            }
+            for r in held
+        ],
+        keep=("date", "eligible", "invited"),
     )
     print_rows(
         "Invitations by round type and category",
@@ -253,14 +287,11 @@ def demo_command(
         ],
     )
     print_rows(
-        "Invitations by program",
-        [
-            {"program": k, "invitations": v}
-            for k, v in sorted(summary.invitations_by_program.items())
-        ],
-    )
-    print_rows(
         "Answers and decisions",
         [{"outcome": k, "count": v} for k, v in sorted(summary.applications.items())],
     )
-    typer.echo(f"Explore it: expressentry round list --db {summary.database}")
+    typer.echo("Demo logins (username / password, role):")
+    for login in logins:
+        extra = f", profile {login.profile_id}" if login.profile_id else ""
+        typer.echo(f"  {login.username} / {login.password}  ({login.role}{extra})")
+    typer.echo("Explore it: expressentry round list" + (f" --db {db}" if db else ""))

@@ -1,7 +1,9 @@
 """Database connections: SQLite (a file, WAL mode) by default, PostgreSQL in production.
 
-The URL comes from ``--db URL`` or ``EXPRESSENTRY_DATABASE_URL``; without either, a SQLite file
-in the user's data folder. Opening a database brings its schema up to date with Alembic.
+The URL comes from ``--db URL`` or ``EXPRESSENTRY_DATABASE_URL``; without either, the one SQLite
+file in the user's data folder (``expressentry.db``), which every command and the server share:
+``expressentry serve`` builds the demo there and ``pool``, ``round``, ``report``... read it.
+Opening a database brings its schema up to date with Alembic.
 """
 
 from __future__ import annotations
@@ -21,13 +23,41 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or used; the message says why and what to do."""
 
 
-def default_url() -> str:
+#: the one default database, in the data folder
+DEFAULT_FILE = "expressentry.db"
+
+
+def data_folder() -> Path:
+    """Where expressentry keeps its data: ``$XDG_DATA_HOME/expressentry`` (the XDG base
+    directory rule), by default ``~/.local/share/expressentry``."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return f"sqlite:///{Path(base) / 'expressentry' / 'pool.db'}"
+    return Path(base) / "expressentry"
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_folder() / DEFAULT_FILE}"
 
 
 def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_VAR) or default_url()
+
+
+def url_origin(url: str | None = None) -> str:
+    """What chose the database: ``--db``, the environment variable, or the default."""
+    if url:
+        return "--db"
+    return ENV_VAR if os.environ.get(ENV_VAR) else "default"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

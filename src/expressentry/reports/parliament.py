@@ -240,7 +240,10 @@ def build(
         )
     )
     # 3. goals and reasons
-    report.sections.append(Section("goals", s("parliament.section.goals")))
+    goals = Section("goals", s("parliament.section.goals"))
+    if s.lang != "en":  # the goals, reasons and consultations are data written in English
+        goals.add(Paragraph(s("parliament.data_language"), muted=True))
+    report.sections.append(goals)
     for slug in slugs:
         mine = [v for v in versions if v.slug == slug]
         seen: set[tuple[str, str]] = set()
@@ -428,10 +431,8 @@ def build(
             ),
         )
     report.sections.append(consult)
-    # 7. notes on the data
-    notes = [f"{_version_title(v)}: {n}" for v in versions for n in v.notes]
-    if notes:
-        report.sections.append(Section("notes", s("parliament.section.notes")).add(Bullets(notes)))
+    # the data files' own notes are for the people who keep them (why a date was chosen, what
+    # was read): they stay in the report's data, not in its text
     # annexes
     if with_lists:
         report.sections.append(
@@ -471,3 +472,17 @@ def _range(v: dict[str, Any], s: Strings) -> str:
     if low is None:
         return "—"
     return s.int(low) if low == high else f"{s.int(low)}–{s.int(high)}"
+
+
+def parliament_years(book: CategoryBook | None = None, today: dt.date | None = None) -> list[int]:
+    """The years a report to Parliament has categories for (newest first): each year from the
+    first category in force (2023) to this year in which a category version was in force."""
+    from expressentry.rules.categories import default_categories
+
+    book = book or default_categories()
+    today = today or dt.date.today()
+    years = set()
+    for v in book:
+        last = min(v.effective_to or today, today)
+        years.update(range(v.effective_from.year, last.year + 1))
+    return sorted(years, reverse=True)

@@ -33,7 +33,16 @@ from expressentry.reports.strings import Strings
 FORMATS = ("md", "html", "csv", "json", "pdf")
 #: file suffixes that name a format when --format is not given
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv"}
-SUFFIXES.update({".json": "json", ".pdf": "pdf"})
+SUFFIXES.update({".json": "json", ".pdf": "pdf", ".zip": "csv"})
+#: the media type of each format (a CSV of several tables is a ZIP archive: ``csv_media``)
+MEDIA = {
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+ZIP_MEDIA = "application/zip"
 
 
 class ReportError(ValueError):
@@ -115,6 +124,45 @@ def to_csv(report: Report) -> str:
             for column in t.columns:
                 writer2.writerow([t.id, i, column.key, _plain(row.get(column.key))])
     return out.getvalue()
+
+
+def csv_is_archive(report: Report) -> bool:
+    """Whether the report's CSV is a ZIP archive: a report of several tables gives one CSV per
+    table (each with its own columns, as a spreadsheet opens it), zipped."""
+    return report.csv_columns is None and len(report.tables()) > 1
+
+
+def to_csv_archive(report: Report) -> bytes:
+    """One CSV per table, in a ZIP archive (Python's own zipfile: no dependency). Each file
+    is named after its table, in the report's order; its header row holds the column labels in
+    the report's language, its cells the plain values (numbers unformatted, dates ISO 8601).
+    UTF-8 with a byte order mark, so that spreadsheets read accents right."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    stamp = report.generated_at.astimezone(dt.UTC).timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, t in enumerate(report.tables(), start=1):
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow([c.label for c in t.columns])
+            for row in t.rows:
+                writer.writerow([_plain(row.get(c.key)) for c in t.columns])
+            info = zipfile.ZipInfo(f"{number:02d}-{t.id}.csv", date_time=stamp)  # type: ignore[arg-type]
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, "\ufeff" + out.getvalue())
+    return buffer.getvalue()
+
+
+def media_type(report: Report, fmt: str) -> str:
+    return ZIP_MEDIA if fmt == "csv" and csv_is_archive(report) else MEDIA[fmt]
+
+
+def file_name(report: Report, fmt: str) -> str:
+    """A file name for a download: ``parliament-2025-fr.pdf``."""
+    parts = [report.kind, str(report.year) if report.year else "all", report.lang]
+    suffix = "zip" if fmt == "csv" and csv_is_archive(report) else fmt
+    return "-".join(parts) + "." + suffix
 
 
 # --- Markdown ------------------------------------------------------------------------------------
@@ -438,7 +486,9 @@ def render(report: Report, fmt: str, out: Path | None = None) -> bytes:
     """The report in a format, as bytes (Markdown's charts are written beside ``out``)."""
     renderers: dict[str, Callable[[], bytes]] = {
         "json": lambda: to_json(report).encode("utf-8"),
-        "csv": lambda: to_csv(report).encode("utf-8"),
+        "csv": lambda: (
+            to_csv_archive(report) if csv_is_archive(report) else to_csv(report).encode("utf-8")
+        ),
         "html": lambda: to_html(report).encode("utf-8"),
         "pdf": lambda: to_pdf(report),
         "md": lambda: to_markdown(

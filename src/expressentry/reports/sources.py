@@ -261,7 +261,7 @@ class SystemSource:
         return (str(years[0]), str(years[-1])) if years else ("—", "—")
 
     def text(self, s: Strings) -> str:
-        return s("common.source.system", url=_safe_url(self.engine))
+        return s("common.source.system")
 
     def short(self, s: Strings) -> str:
         return s("common.source.system.short")

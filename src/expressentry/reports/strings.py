@@ -29,7 +29,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "({first_date} to {last_date})"
         ),
         "common.source.history.short": "IRCC's published rounds history",
-        "common.source.system": "this system's database ({url})",
+        "common.source.system": "this system's database",
         "common.source.system.short": "this system's rounds",
         "common.source.categories": "the category data files shipped with expressentry ({path})",
         "common.total": "Total",
@@ -354,6 +354,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "error.year.required": "the {kind} report needs a year (--year YYYY)",
         "error.pdf.library": "cannot make a PDF: {reason}",
+        # --- issue 17A: a year not over; the Parliament report in plain words ---------------
+        "year_end.in_progress": (
+            "The year {year} is not over. Every figure is a fact as of {date} at {time} UTC "
+            "(the year to date), except the line marked as a projection for {end}."
+        ),
+        "year_end.summary.in_pool_today": "Candidates in the pool today, {date}",
+        "year_end.summary.projection": (
+            "Projection: candidates still in the pool on {date} if nobody arrives, is invited "
+            "or withdraws (only profiles expiring before then leave)"
+        ),
+        "error.out.archive": (
+            "the {kind} report has {tables} tables; as CSV it is a ZIP archive of one CSV file "
+            "per table: give --out a file ending in .zip"
+        ),
+        "parliament.data_language": (
+            "The economic goals, the reasons for choosing each category and the consultation "
+            "notes are quoted from the category data files, which are written in English."
+        ),
+        "year_end.section.pool.note_today": (
+            "Candidates in the pool on the day of this report (not invited, not withdrawn, "
+            "profile not expired), by CRS score."
+        ),
     },
     "fr": FR,
 }

@@ -28,7 +28,7 @@ _FR: dict[str, str] = {
         "{last} (du {first_date} au {last_date})"
     ),
     "common.source.history.short": "l'historique des rondes publié par IRCC",
-    "common.source.system": "la base de données de ce système ({url})",
+    "common.source.system": "la base de données de ce système",
     "common.source.system.short": "les rondes de ce système",
     "common.source.categories": (
         "les fichiers de données sur les catégories fournis avec expressentry ({path})"
@@ -379,6 +379,29 @@ _FR: dict[str, str] = {
     ),
     "error.year.required": "le rapport {kind} exige une année (--year AAAA)",
     "error.pdf.library": "impossible de produire un PDF : {reason}",
+    # --- issue 17A : une année en cours; le rapport au Parlement en termes clairs ----------
+    "year_end.in_progress": (
+        "L'année {year} n'est pas terminée. Chaque chiffre est un fait au {date} à {time} UTC "
+        "(depuis le début de l'année), sauf la ligne indiquée comme une projection au {end}."
+    ),
+    "year_end.summary.in_pool_today": "Candidats dans le bassin aujourd'hui, le {date}",
+    "year_end.summary.projection": (
+        "Projection : candidats encore dans le bassin au {date} si personne n'arrive, n'est "
+        "invité ni ne se retire (seuls les profils qui expirent d'ici là en sortent)"
+    ),
+    "error.out.archive": (
+        "le rapport {kind} compte {tables} tableaux; en CSV, c'est une archive ZIP d'un fichier "
+        "CSV par tableau : donnez à --out un fichier se terminant par .zip"
+    ),
+    "parliament.data_language": (
+        "Les objectifs économiques, les raisons du choix de chaque catégorie et les notes sur "
+        "les consultations sont cités des fichiers de données des catégories, rédigés en anglais "
+        "seulement."
+    ),
+    "year_end.section.pool.note_today": (
+        "Candidats dans le bassin le jour de ce rapport (non invités, non retirés, profil non "
+        "expiré), selon le score SCG."
+    ),
 }
 
 #: a space before a colon or a percent sign, to be made a no-break space

@@ -7,7 +7,11 @@ most recent work), category eligibility among the candidates, what became of the
 and the applications decided with their processing times.
 
 The pool is temporal (one row per state of a profile), so the pool "on December 31" is read as
-it stood then, whatever happened after.
+it stood then, whatever happened after. A year that is not over is reported as of the moment
+the report is made: its figures are facts of the year to date, the pool is the pool of that day
+(as ``pool stats`` counts it), and the pool on December 31 is given apart, as a projection
+(the candidates of today whose profile is still valid then, if nobody arrives, is invited or
+withdraws).
 """
 
 from __future__ import annotations
@@ -408,12 +412,16 @@ def _round_label(key: str, s: Strings, book: CategoryBook) -> str:
 def build(
     engine: Engine, year: int, s: Strings, book: CategoryBook, generated_at: dt.datetime
 ) -> Report:
-    start, end = year_span(year)
+    start, year_end = year_span(year)
     last_day = dt.date(year, 12, 31)
+    # a year not over is read up to now: facts of the year to date, and a projection apart
+    in_progress = start <= generated_at < year_end
+    end = generated_at if in_progress else year_end
     source = SystemSource(engine, book, s)
     with engine.connect() as conn:
         submitted = _submitted(conn, start, end)
-        pool = _pool_at(conn, end, last_day)
+        projection = _pool_at(conn, end, last_day) if in_progress else None
+        pool = _pool_at(conn, end, end.date()) if in_progress else _pool_at(conn, end, last_day)
         invited = _invitations(conn, start, end)
         apps = _applications(conn, start, end)
     records = source.records(year)
@@ -421,8 +429,11 @@ def build(
     itas_status = Counter(i["status"] for i in invited)
     data = {
         "period": {"start": start.date().isoformat(), "end": last_day.isoformat()},
+        "as_of": end.isoformat().replace("+00:00", "Z"),
+        "in_progress": in_progress,
         "submitted": submitted,
         "pool": pool,
+        "pool_projection": projection,
         "rounds": [r.document() for r in records],
         "invitations": inv,
         "itas": {k: itas_status.get(k, 0) for k in ITA_STATUSES},
@@ -458,16 +469,43 @@ def build(
             )
         )
         return report
-    day = s.date(last_day)
+    day = s.date(end.date() if in_progress else last_day)
 
     # the year at a glance
+    glance = Section("summary", s("year_end.section.summary"))
+    if in_progress:
+        glance.add(
+            Paragraph(
+                s(
+                    "year_end.in_progress",
+                    year=year,
+                    date=day,
+                    time=end.strftime("%H:%M"),
+                    end=s.date(last_day),
+                )
+            )
+        )
+    projected: list[tuple[str, str]] = []
+    if projection is not None:
+        projected.append(
+            (s("year_end.summary.projection", date=s.date(last_day)), s.int(projection["count"]))
+        )
     report.sections.append(
-        Section("summary", s("year_end.section.summary")).add(
+        glance.add(
             Facts(
                 [
                     (s("year_end.summary.submitted"), s.int(submitted["count"])),
                     (s("year_end.summary.refused"), s.int(submitted["refused"])),
-                    (s("year_end.summary.in_pool", date=day), s.int(pool["count"])),
+                    (
+                        s(
+                            "year_end.summary.in_pool_today"
+                            if in_progress
+                            else "year_end.summary.in_pool",
+                            date=day,
+                        ),
+                        s.int(pool["count"]),
+                    ),
+                    *projected,
                     (s("year_end.summary.rounds"), s.int(len(records))),
                     (s("year_end.summary.invitations"), s.int(len(invited))),
                     (s("year_end.summary.applications"), s.int(apps["received"])),
@@ -520,7 +558,14 @@ def build(
     if pool["count"]:
         dist = pool["crs_distribution"]
         pool_section.add(
-            Paragraph(s("year_end.section.pool.note"), muted=True),
+            Paragraph(
+                s(
+                    "year_end.section.pool.note_today"
+                    if in_progress
+                    else "year_end.section.pool.note"
+                ),
+                muted=True,
+            ),
             _count_table("pool_crs", None, s("col.band"), _band_rows(dist), pool["count"], s),
             Chart(
                 id="pool_crs",

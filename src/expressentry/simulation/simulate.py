@@ -43,7 +43,7 @@ def build_reservoir(
     seed: int,
     size: int,
     category_dates: dict[str, dt.date],
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Reservoir:
     """Score and assess the reservoir's profiles (programs and every category version named in
     ``category_dates``, each as of a date inside its period)."""
@@ -80,7 +80,9 @@ def build_reservoir(
             ctx = context(profile, on, on_facts.principal, eca_years, explain=False)
             flags[key][i] = meets(versions[key], ctx)
         if progress is not None and i % 500 == 0:
-            progress(i)
+            progress(i, n)
+    if progress is not None:  # the reservoir holds the profiles that met a program: n of them
+        progress(n, n)
     bands: dict[str, list[int]] = {label: [] for label, _, _ in PARTITION}
     for i, value in enumerate(crs):
         bands[band_of(int(value))].append(i)
@@ -213,9 +215,9 @@ def simulate(
                 continue
             category_dates.setdefault(key, r.date)
 
-    def step(done: int) -> None:
+    def step(done: int, total: int) -> None:
         if progress is not None:
-            progress("assessing profiles", done, reservoir_size)
+            progress("assessing profiles", done, total)
 
     reservoir = build_reservoir(start.date(), seed, reservoir_size, category_dates, step)
     rng = np.random.default_rng(seed)

@@ -534,14 +534,28 @@ REPORT_KINDS = ("rounds", "categories", "year-end", "parliament")
 @router.get("/analyst", response_class=HTMLResponse)
 def analyst_page(request: Request) -> HTMLResponse:
     require_role(request, "analyst", "officer")
+    from expressentry.reports.parliament import parliament_years
+    from expressentry.rounds.history import load_history
+
     years = sorted({int(r["date"][:4]) for r in services(request).rounds.list()}, reverse=True)
-    return render(request, "analyst.html", kinds=REPORT_KINDS, years=years)
+    history = sorted({r.date.year for r in load_history()} | set(years), reverse=True)
+    # each report offers the years it has something for: the report to Parliament only the
+    # years with categories (from 2023), the year-end report the years of this system's rounds
+    years_by_kind = {
+        "rounds": history,
+        "categories": history,
+        "year-end": years,
+        "parliament": parliament_years(),
+    }
+    return render(
+        request, "analyst.html", kinds=REPORT_KINDS, years=years, years_by_kind=years_by_kind
+    )
 
 
 @router.get("/analyst/reports/{kind}", response_class=HTMLResponse)
 def analyst_report(request: Request, kind: str) -> HTMLResponse:
     from expressentry import reports
-    from expressentry.reports.render import ReportError, to_html
+    from expressentry.reports.render import ReportError, csv_is_archive, to_html
 
     require_role(request, "analyst", "officer")
     if kind not in REPORT_KINDS:
@@ -570,6 +584,7 @@ def analyst_report(request: Request, kind: str) -> HTMLResponse:
         source=source,
         report=report,
         body=body,
+        csv_archive=csv_is_archive(report),
     )
 
 
