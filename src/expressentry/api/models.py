@@ -75,6 +75,12 @@ class WhatIfAnswer(_Doc):
     before: ScoreDocument
     after: ScoreDocument
     gain: int
+    programs_before: list[str] = Field(
+        default=[], description="Programs (fsw, cec, fst) the profile meets now"
+    )
+    programs_after: list[str] = Field(
+        default=[], description="Programs it would meet with the changes (none: it leaves the pool)"
+    )
 
 
 class Suggestion(_Doc):
