@@ -48,7 +48,7 @@ def profile(**changes: Any) -> Any:
 
 
 def test_a_foreign_masters_without_eca_is_advised_an_eca_not_a_new_degree() -> None:
-    base, suggestions = improve(profile(), ON, limit=0)
+    _, suggestions = improve(profile(), ON, limit=0)
     by_change = {s.change: s for s in suggestions}
     eca = by_change["education=masters"]
     assert eca.message == "get_eca"
