@@ -52,6 +52,7 @@ def environment() -> Environment:
     )
     env.filters["number"] = number
     env.filters["date"] = date_text
+    env.filters["datetime"] = datetime_text
     return env
 
 
@@ -76,6 +77,25 @@ def date_text(value: Any, lang: str = "en") -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return Strings(lang).date(value or None)
+
+
+def datetime_text(value: Any, lang: str = "en") -> str:
+    """A date and time the language's way, in UTC ("December 4, 2026 at 13:19 UTC",
+    "4 décembre 2026 à 13 h 19 UTC"); ISO text too."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
+        return date_text(value, lang)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    value = value.astimezone(dt.UTC)
+    day = date_text(value.date(), lang)
+    if lang == "fr":
+        return f"{day} à {value.hour} h {value.minute:02d} UTC"
+    return f"{day} at {value.hour:02d}:{value.minute:02d} UTC"
 
 
 def language(request: Request) -> str:
@@ -173,6 +193,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             path=request.url.path,
             num=lambda v: number(v, lang),
             day=lambda v: date_text(v, lang),
+            when=lambda v: datetime_text(v, lang),
             **context,
         )
     )

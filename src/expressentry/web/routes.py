@@ -74,8 +74,11 @@ def _assess_form(form: dict[str, str], what: str) -> dict[str, Any]:
         result = score(profile, on)
         out: dict[str, Any] = {"as_of": on, "score": result, "problems": {}}
         if what == "score":
+            from expressentry.rounds.context import compare
+
             out["trace"] = explain(result)
             out["suggestions"] = improve(profile, on, limit=5)[1]
+            out["rounds_context"] = compare(profile, on)
         out["eligibility"] = assess(profile, on)
     except (BeforeExpressEntry, NotInForce) as exc:
         return {"problems": {"as_of": str(exc)}, "as_of": on}
@@ -285,10 +288,17 @@ def _candidate_view(request: Request, user: Any) -> dict[str, Any]:
 
     if not user.profile_id:
         return {"view": None, "values": {}, "fits": True}
+    from expressentry.rounds.context import compare
+
     view = profile_view(services(request), user.profile_id)
     profile = parse_profile(view["profile"])
     values = form_from_profile(profile)
-    return {"view": view, "values": values, "fits": fits_form(profile, values)}
+    return {
+        "view": view,
+        "values": values,
+        "fits": fits_form(profile, values),
+        "rounds_context": compare(profile, dt.date.today()),
+    }
 
 
 @router.get("/candidate", response_class=HTMLResponse)
