@@ -98,6 +98,11 @@ def datetime_text(value: Any, lang: str = "en") -> str:
     return f"{day} at {value.hour:02d}:{value.minute:02d} UTC"
 
 
+def plural_form(count: int, lang: str) -> str:
+    """``one`` or ``many``: French treats 0 and 1 as singular, English only 1 (CLDR rules)."""
+    return "one" if count == 1 or (lang == "fr" and count == 0) else "many"
+
+
 def language(request: Request) -> str:
     if not hasattr(request.state, "lang"):
         request.state.lang = pick_language(
@@ -194,6 +199,10 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             num=lambda v: number(v, lang),
             day=lambda v: date_text(v, lang),
             when=lambda v: datetime_text(v, lang),
+            # ``tn("form.problems", n, ...)``: the message ``form.problems.one`` or ``.many``
+            tn=lambda key, count, **values: t(
+                f"{key}.{plural_form(int(count), lang)}", count=number(count, lang), **values
+            ),
             **context,
         )
     )
