@@ -91,8 +91,25 @@ async def _assessed_page(request: Request, what: str) -> HTMLResponse:
     """The score or eligibility page with the result of the posted form."""
     form = await read_form(request)
     result = await run_in_threadpool(_assess_form, form, what)
+    if result.get("score") is not None and what == "score":
+        _in_words(result, language(request))
     status = 422 if result["problems"] else 200
     return render(request, f"{what}.html", status, form=FORM, values=form, result=result)
+
+
+def _in_words(result: dict[str, Any], lang: str) -> None:
+    """The explanation, the suggestions and the rules' date in the page's language."""
+    from expressentry.rules.tables import default_rulebook
+    from expressentry.web import explained
+    from expressentry.web.i18n import translator
+
+    t = translator(lang)
+    score = result["score"]
+    result["trace_text"] = explained.trace(result["trace"], score.facts, t, lang)
+    result["notes"] = explained.notes(score.facts, t, lang)
+    result["suggestion_text"] = [explained.suggestion(s, t, lang) for s in result["suggestions"]]
+    since = default_rulebook()["crs.versions"].version_at(score.as_of).effective_from
+    result["rules_since"] = since
 
 
 @router.get("/score", response_class=HTMLResponse)
