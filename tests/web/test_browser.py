@@ -235,7 +235,7 @@ def test_a_bad_value_is_named_beside_its_field(page: Any) -> None:
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary.locator("h2")).to_have_text(EN("form.errors", count=1))
+    expect(summary.locator("h2")).to_have_text(EN("form_problems.one"))
     link = summary.locator('a[href="#f-lang1_listening"]')
     expect(link).to_have_text(EN("field.lang1_listening"))
     field = page.locator("#f-lang1_listening")

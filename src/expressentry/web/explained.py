@@ -164,3 +164,46 @@ def suggestion(s: Any, t: Translator, lang: str) -> str:
     if "ability" in values:
         values["ability"] = t(f"explain.ability_name.{values['ability']}")
     return t(f"suggest.{s.message}", **values)
+
+
+def _figure(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def language_scales(t: Translator, on: Any = None) -> list[tuple[str, str]]:
+    """(test id, its scale in words) for every test the form offers, from the language charts
+    in force on ``on`` (today by default): what each score field accepts."""
+    import datetime as dt
+
+    from expressentry.rules.language import _chart
+    from expressentry.web.forms import TESTS
+
+    lang = t.lang
+    on = on or dt.date.today()
+    out = []
+    for test in TESTS:
+        try:
+            chart = _chart(test, on, None)
+        except LookupError:
+            continue
+        groups: dict[tuple[float, float, float], list[str]] = {}
+        for ability, low, high, step, _ in chart.rows:
+            groups.setdefault((low, high, step), []).append(t(f"explain.ability_name.{ability}"))
+        parts = []
+        for (low, high, step), abilities in groups.items():
+            key = "hint.range_step" if step != 1 else "hint.range"
+            parts.append(
+                t(
+                    key,
+                    abilities=t("hint.and").join(abilities)
+                    if len(abilities) < 4
+                    else t("hint.all_abilities"),
+                    low=_figure(low, lang),
+                    high=_figure(high, lang),
+                    step=_figure(step, lang),
+                )
+            )
+        colon = " : " if lang == "fr" else ": "
+        out.append((test, t(f"choice.{test}") + colon + "; ".join(parts)))
+    return out

@@ -53,7 +53,21 @@ def environment() -> Environment:
     env.filters["number"] = number
     env.filters["date"] = date_text
     env.filters["datetime"] = datetime_text
+    env.globals.update(_form_helpers())
     return env
+
+
+def _form_helpers() -> dict[str, Any]:
+    """What the profile form's macros call: field labels, the tests' scales, countries."""
+    from expressentry.profile.countries import names
+    from expressentry.web.explained import language_scales
+    from expressentry.web.forms import field_label
+
+    return {
+        "field_label": field_label,
+        "language_scales": language_scales,
+        "country_names": lambda t: names(t.lang),
+    }
 
 
 def number(value: Any, lang: str = "en") -> str:

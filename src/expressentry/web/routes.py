@@ -216,6 +216,41 @@ def category_page(request: Request, slug: str) -> HTMLResponse:
     )
 
 
+@router.get("/occupations", response_class=HTMLResponse)
+def occupations_page(request: Request) -> HTMLResponse:
+    """Search NOC 2021 by code or by words of the English or French title; each unit group
+    with its TEER and whether its work is skilled for Express Entry today."""
+    from expressentry.profile.facts import is_skilled
+    from expressentry.rules import noc
+
+    q = request.query_params.get("q", "")[:100]
+    hits = noc.search_both(q) if q.strip() else []
+    shown, page, pages = _paged(hits, request.query_params.get("page"), 25)
+    french = noc.french_titles()
+    today = dt.date.today()
+    rows = [
+        {
+            "code": g.code,
+            "title": french.get(g.code, g.title) if language(request) == "fr" else g.title,
+            "teer": g.teer,
+            "skilled": is_skilled(g.code, today),
+        }
+        for g in shown
+    ]
+    from urllib.parse import urlencode
+
+    return render(
+        request,
+        "occupations.html",
+        q=q,
+        rows=rows,
+        total=len(hits),
+        page=page,
+        pages=pages,
+        pager_query=urlencode({"q": q}) + "&" if q else "",
+    )
+
+
 # --- logging in and out -------------------------------------------------------------------------
 
 HOME_OF = {"candidate": "/candidate", "officer": "/officer", "analyst": "/analyst"}
