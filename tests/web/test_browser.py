@@ -240,7 +240,10 @@ def test_a_bad_value_is_named_beside_its_field(page: Any) -> None:
     expect(link).to_have_text(EN("field.lang1_listening"))
     field = page.locator("#f-lang1_listening")
     expect(field).to_have_attribute("aria-invalid", "true")
-    expect(field).to_have_attribute("aria-describedby", "e-lang1_listening")
+    # the error, after the hint of the test's scale
+    expect(field).to_have_attribute(
+        "aria-describedby", re.compile(r"^h-lang1-scales e-lang1_listening$")
+    )
     expect(page.locator("#e-lang1_listening")).to_be_visible()
     expect(field).to_have_value("12")
     expect(page.locator("#breakdown")).to_have_count(0)
@@ -660,3 +663,48 @@ def test_officer_walks_from_preview_to_a_confirmed_run_and_a_recorded_decision(
         "admissible": True,
         "finding": "Documents verified; no concerns.",
     }
+
+
+def test_the_profile_form_folds_what_does_not_apply(page: Any) -> None:
+    """Issue 17: the spouse section only for a spouse, further jobs behind "Add another job",
+    only the chosen test's scale; every problem reported at once, with a plural heading."""
+    from playwright.sync_api import expect
+
+    page.goto("/score")
+    spouse = page.locator("#fs-spouse")
+    expect(spouse).to_be_hidden()
+    page.get_by_label(**label("marital_status")).select_option("married")
+    expect(spouse).to_be_visible()
+    page.get_by_label(**label("marital_status")).select_option("single")
+    expect(spouse).to_be_hidden()
+
+    more = page.locator("#fs-more_work")
+    expect(more).to_be_hidden()
+    page.get_by_role("button", name=EN("jobs.add")).click()
+    expect(more).to_be_visible()
+    expect(page.locator("#f-canada_2_noc")).to_be_focused()
+
+    scales = page.locator("#h-lang1-scales li")
+    expect(scales).to_have_count(5)
+    page.get_by_label(**label("lang1_test")).select_option("tcf_canada")
+    expect(page.locator("#h-lang1-scales li:visible")).to_have_count(1)
+    expect(page.locator("#h-lang1-scales li:visible")).to_contain_text("TCF Canada")
+
+    # a second job abroad, a country by its French name, and two problems at once
+    fill_score_form(page, dt.date.today())
+    page.get_by_label(**label("date_of_birth")).fill("")
+    page.get_by_label(**label("lang1_test")).select_option("ielts_general")
+    page.get_by_label(**label("lang1_reading")).fill("9.5")
+    page.locator("#f-foreign_2_noc").fill("21231")
+    page.locator("#f-foreign_2_country").fill("Inde")
+    page.locator("#f-foreign_2_start").fill("2015-01-05")
+    page.locator("#f-foreign_2_end").fill("2016-12-31")
+    answer = submit_form(page, "/score", EN("score.submit"))
+    assert answer.status == 422
+    summary = page.locator(".error-summary")
+    expect(summary.locator("h2")).to_have_text(EN("form_problems.many", count=2))
+    expect(summary.locator('a[href="#f-date_of_birth"]')).to_be_visible()
+    expect(summary.locator('a[href="#f-lang1_reading"]')).to_be_visible()
+    # the further job the visitor typed stays shown (not folded away) and kept
+    expect(more).to_be_visible()
+    expect(page.locator("#f-foreign_2_country")).to_have_value("Inde")
