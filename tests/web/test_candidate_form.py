@@ -144,3 +144,18 @@ def test_the_occupation_search_page(browser_client, lang) -> None:
     assert by_code.count("<code>2123") >= 2
     empty = browser_client.get(f"/occupations?lang={lang}")
     assert empty.status_code == 200 and t("occupations.title") in empty.text
+
+
+def test_the_form_reasons_are_in_the_page_language(browser_client) -> None:
+    from conftest import csrf_of
+
+    fr = translator("fr")
+    token = csrf_of(browser_client.get("/score?lang=fr").text)
+    page = browser_client.post(
+        "/score", data={"csrf_token": token, **BASE, "date_of_birth": "", "lang1_reading": "x"}
+    )
+    assert page.status_code == 422
+    assert str(escape(fr("form_reason.need_birth"))) in page.text
+    assert str(escape(fr("form_reason.not_number", value="x"))) in page.text
+    assert str(escape(fr("form_problems.many", count=2))) in page.text
+    assert "give the date of birth" not in page.text

@@ -172,6 +172,21 @@ def field_label(t: Any, name: str) -> str:
     return name
 
 
+class Reason(str):
+    """A problem's reason: English text (what the API and logs read) that also carries its
+    message id and values, so that a page words it in its own language (``form_reason.<id>``
+    in the catalogs)."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, text: str, key: str, **values: Any) -> Reason:
+        reason = super().__new__(cls, text)
+        reason.key = key
+        reason.values = values
+        return reason
+
+
 class FormProblems(ValueError):
     """Problems with the form: ``problems`` maps a form field (or ``_form``) to its reason."""
 
@@ -191,11 +206,13 @@ def _number(form: Mapping[str, str], name: str, problems: dict[str, str]) -> flo
     try:
         value = float(raw)
     except ValueError:
-        problems[name] = f"{raw!r} is not a number"
+        problems[name] = Reason(f"{raw!r} is not a number", "form_reason.not_number", value=raw)
         return None
     if FIELDS[name].step == "1":
         if not value.is_integer():
-            problems[name] = f"{raw!r} is not a whole number"
+            problems[name] = Reason(
+                f"{raw!r} is not a whole number", "form_reason.not_whole", value=raw
+            )
             return None
         return int(value)
     return value
@@ -215,9 +232,11 @@ def _test(
         paths[f"{at}.{ability}"] = name
         entry[ability] = _number(form, name, problems)
         if entry[ability] is None and name not in problems:
-            problems[name] = "give the result of every ability"
+            problems[name] = Reason("give the result of every ability", "form_reason.need_result")
     if entry["taken_on"] is None:
-        problems[f"{prefix}_taken_on"] = "give the date of the test"
+        problems[f"{prefix}_taken_on"] = Reason(
+            "give the date of the test", "form_reason.need_test_date"
+        )
     return entry
 
 
@@ -230,9 +249,11 @@ def _country(form: Mapping[str, str], name: str, problems: dict[str, str]) -> st
         return ""
     code = country_code(raw)
     if code is None:
-        problems[name] = (
+        problems[name] = Reason(
             f"{raw[:60]!r} is not a country we know: give its name (e.g. India, Inde) or its "
-            "ISO code (e.g. IN)"
+            "ISO code (e.g. IN)",
+            "countries.unknown",
+            value=raw[:60],
         )
         return raw.upper()
     return code
@@ -262,9 +283,13 @@ def _job(
     for key in ("noc", "country", "start", "end", "hours_per_week"):
         paths[f"{at}.{key}"] = f"{prefix}_{'hours' if key == 'hours_per_week' else key}"
     if job["start"] is None:
-        problems[f"{prefix}_start"] = "give the date the work started"
+        problems[f"{prefix}_start"] = Reason(
+            "give the date the work started", "form_reason.need_start"
+        )
     if not job["country"] and f"{prefix}_country" not in problems:
-        problems[f"{prefix}_country"] = "give the country where you worked"
+        problems[f"{prefix}_country"] = Reason(
+            "give the country where you worked", "form_reason.need_country"
+        )
     return job
 
 
@@ -286,7 +311,7 @@ def profile_data(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str
         "sibling_in_canada": _text(form, "sibling_in_canada") == "on",
     }
     if data["date_of_birth"] is None:
-        problems["date_of_birth"] = "give the date of birth"
+        problems["date_of_birth"] = Reason("give the date of birth", "form_reason.need_birth")
     education = []
     if level := _text(form, "education_level"):
         credential: dict[str, Any] = {
