@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -88,6 +90,8 @@ class Suggestion(_Doc):
     change: str
     gain: int
     new_total: int
+    message: str = Field(default="", description="The message id of the description")
+    values: dict[str, Any] = Field(default={}, description="The values of the message")
 
 
 class ImproveAnswer(_Doc):

@@ -178,6 +178,8 @@ async def post_improve(
             "as_of": on.isoformat(),
             "rules_version": base.rules_version,
             "total": base.total,
-            "suggestions": [dataclasses.asdict(s) for s in suggestions],
+            "suggestions": [
+                {**dataclasses.asdict(s), "values": dict(s.values)} for s in suggestions
+            ],
         }
     )
