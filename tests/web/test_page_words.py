@@ -89,3 +89,25 @@ def test_officer_pages_show_no_raw_timestamps(as_user, site) -> None:
         for lang in ("en", "fr"):
             text = text_of(officer.get(f"{path}?lang={lang}").text)
             assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text), (path, lang)
+
+
+def test_the_pool_page_lists_the_categories_in_force_from_the_data(as_user, site) -> None:
+    """Every category version in force today, skilled military recruits too (no profile may
+    meet it yet), and no expired version."""
+    from expressentry.rules.categories import default_categories
+
+    t = translator("en")
+    html = as_user("officer").get("/officer").text
+    table = re.search(r'<table id="per-category">(.*?)</table>', html, re.S).group(1)
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(\d{4})</td>', table)
+    in_force = default_categories().in_force(dt.date.today())
+    assert rows == [(str(escape(t(f"category.{v.slug}"))), str(v.year)) for v in in_force]
+    assert "skilled_military_recruits" in {v.slug for v in in_force}
+    expired = {
+        (v.slug, v.year)
+        for slug in default_categories().slugs()
+        for v in default_categories().versions(slug)
+    } - {(v.slug, v.year) for v in in_force}
+    assert expired and not any(
+        str(year) == y and t(f"category.{s}") == n for s, year in expired for n, y in rows
+    )
