@@ -61,6 +61,9 @@ def test_the_candidate_page_shows_the_breakdown_and_the_rounds(as_user, site) ->
     total = int(re.search(r'id="total">(\d+)<', html).group(1))
     crs = int(re.search(r'id="crs">(\d+)<', html).group(1))
     assert total == crs
+    # the rounds are compared with the score shown, on the day the pool assessed it
+    summary = re.search(r'<p id="recent-rounds-summary">([^<]+)</p>', html).group(1)
+    assert f"With your score of {crs}," in summary
     profile_doc = candidate.get("/api/me/profile")
     if profile_doc.status_code == 200:  # the page's cookie also opens the API
         profile = parse_profile(json.dumps(profile_doc.json()["profile"]))

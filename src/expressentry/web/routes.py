@@ -351,7 +351,8 @@ def _candidate_view(request: Request, user: Any) -> dict[str, Any]:
         "view": view,
         "values": values,
         "fits": fits_form(profile, values),
-        "rounds_context": compare(profile, dt.date.today()),
+        # the score the pool holds, on the day it was assessed: the numbers on the page agree
+        "rounds_context": compare(profile, dt.date.fromisoformat(view["scored_on"])),
     }
 
 
