@@ -111,3 +111,10 @@ def test_the_pool_page_lists_the_categories_in_force_from_the_data(as_user, site
     assert expired and not any(
         str(year) == y and t(f"category.{s}") == n for s, year in expired for n, y in rows
     )
+
+
+def test_unknown_profiles_and_applications_are_not_found_pages(as_user) -> None:
+    officer = as_user("officer")
+    for path in ("/officer/profiles/no-such-profile", "/officer/applications/999999"):
+        page = officer.get(path)
+        assert page.status_code == 404 and '<html lang="en">' in page.text, path
