@@ -118,3 +118,13 @@ def test_unknown_profiles_and_applications_are_not_found_pages(as_user) -> None:
     for path in ("/officer/profiles/no-such-profile", "/officer/applications/999999"):
         page = officer.get(path)
         assert page.status_code == 404 and '<html lang="en">' in page.text, path
+
+
+def test_invitations_list_newest_first(as_user, site) -> None:
+    officer = as_user("officer")
+    html = officer.get("/officer/itas").text
+    table = re.search(r'<table id="itas-table">(.*?)</table>', html, re.S).group(1)
+    rounds = [int(r) for r in re.findall(r'href="/officer/rounds/(\d+)"', table)]
+    assert rounds and rounds == sorted(rounds, reverse=True)
+    profiles = re.findall(r'href="/officer/profiles/([^"]+)"', table)
+    assert len(profiles) == len(rounds)  # each invitee links to the profile
