@@ -661,6 +661,16 @@ def test_officer_walks_from_preview_to_a_confirmed_run_and_a_recorded_decision(
     assert recorded["status"] in ("approved", "refused")
     expect(page.locator("#outcome")).to_have_text(EN(f"application.{recorded['status']}"))
     expect(page.locator("#finding")).to_have_text("Documents verified; no concerns.")
+    checks = page.locator("#decision-checks li")
+    expect(checks.first).to_have_text(
+        EN("decision.check_program_met", program=EN(f"program.{first.program}"))
+        if recorded["decision"]["checks"]["program"]["met"]
+        else EN("decision.check_program_not_met", program=EN(f"program.{first.program}"))
+    )
+    expect(checks.last).to_have_text(EN("decision_form.yes"))
+    # the same page in French words the checks from the French catalog
+    page.goto(f"/officer/applications/{application}?lang=fr")
+    expect(page.locator("#decision-checks li").last).to_have_text(FR("decision_form.yes"))
     assert recorded["decision"]["checks"]["admissibility"] == {
         "admissible": True,
         "finding": "Documents verified; no concerns.",
