@@ -9,6 +9,7 @@ import re
 import pytest
 from markupsafe import escape
 
+from conftest import csrf_of
 from expressentry.profile.countries import country_code, country_name
 from expressentry.web.forms import FormProblems, fits_form, form_from_profile, profile_from_form
 from expressentry.web.i18n import translator
@@ -147,8 +148,6 @@ def test_the_occupation_search_page(browser_client, lang) -> None:
 
 
 def test_the_form_reasons_are_in_the_page_language(browser_client) -> None:
-    from conftest import csrf_of
-
     fr = translator("fr")
     token = csrf_of(browser_client.get("/score?lang=fr").text)
     page = browser_client.post(
