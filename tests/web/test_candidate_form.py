@@ -158,3 +158,13 @@ def test_the_form_reasons_are_in_the_page_language(browser_client) -> None:
     assert str(escape(fr("form_reason.not_number", value="x"))) in page.text
     assert str(escape(fr("form_problems.many", count=2))) in page.text
     assert "give the date of birth" not in page.text
+
+
+def test_a_bad_date_of_assessment_is_worded_in_french(browser_client) -> None:
+    fr = translator("fr")
+    token = csrf_of(browser_client.get("/score?lang=fr").text)
+    early = browser_client.post("/score", data={"csrf_token": token, **BASE, "as_of": "2014-05-01"})
+    assert early.status_code == 422
+    assert str(escape(fr("form_reason.before_express_entry"))) in early.text
+    bad = browser_client.post("/score", data={"csrf_token": token, **BASE, "as_of": "demain"})
+    assert str(escape(fr("form_reason.not_date", value="demain"))) in bad.text

@@ -48,12 +48,16 @@ def _as_of(form: dict[str, str]) -> tuple[dt.date, dict[str, str]]:
     raw = form.get("as_of", "").strip()
     if not raw:
         return dt.date.today(), {}
+    from expressentry.web.forms import Reason
+
     try:
         on = dt.date.fromisoformat(raw)
     except ValueError:
-        return dt.date.today(), {"as_of": f"{raw!r} is not a date (YYYY-MM-DD)"}
+        text = f"{raw!r} is not a date (YYYY-MM-DD)"
+        return dt.date.today(), {"as_of": Reason(text, "form_reason.not_date", value=raw[:40])}
     if on < CRS_EPOCH:
-        return on, {"as_of": "Express Entry began on 2015-01-01"}
+        text = "Express Entry began on 2015-01-01"
+        return on, {"as_of": Reason(text, "form_reason.before_express_entry")}
     return on, {}
 
 
