@@ -242,3 +242,17 @@ def test_openapi_and_docs(client):
     score_op = doc["paths"]["/api/score"]["post"]
     assert "application/problem+json" in score_op["responses"]["422"]["content"]
     assert client.get("/docs").status_code == 200
+
+
+def test_recent_rounds_compare_a_profile_with_the_real_rounds(client, example):
+    """Issue 17: the API answers "is my score enough?" as the score page does."""
+    from expressentry.rounds.context import compare
+
+    answer = client.post("/api/recent-rounds?as_of=2026-08-31", json=example)
+    assert answer.status_code == 200, answer.text
+    doc = answer.json()
+    expected = compare(parse_profile(json.dumps(example)), dt.date(2026, 8, 31)).document()
+    assert doc == expected
+    assert doc["rounds"] == len(doc["outcomes"]) > 0
+    bad = client.post("/api/recent-rounds", json={"date_of_birth": "x"})
+    assert bad.status_code == 422

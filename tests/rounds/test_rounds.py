@@ -168,8 +168,23 @@ CATEGORY_REFUSALS = [
     ({"category": "education", "at": dt.datetime(2024, 11, 20, tzinfo=UTC)}, "not in force"),
     ({"category": "healthcare"}, "not in force on 2026-11-20"),
     ({"category": "no_such_category"}, "'no_such_category' is not a category"),
-    ({"category": None}, "is not a category"),
+    ({"category": None}, "a category round needs a category"),
 ]
+
+
+def test_a_refused_category_lists_only_the_categories_in_force(rounds, request_for) -> None:
+    """Not "None is not a category; known: <every category ever>" (issue 17)."""
+    from expressentry.rules.categories import default_categories
+
+    at = dt.datetime(2026, 11, 20, tzinfo=UTC)
+    in_force = {v.slug for v in default_categories().in_force(at.date())}
+    expired = set(default_categories().slugs()) - in_force
+    assert expired, "some categories are no longer in force"
+    with pytest.raises(RoundError) as caught:
+        rounds.preview(request_for("category", 5, category=None, at=at))
+    listed = set(str(caught.value).split(": ")[-1].rstrip(")").split(", "))
+    assert listed == in_force
+    assert "None" not in str(caught.value)
 
 
 def test_category_round_refused_outside_validity_or_unknown(

@@ -235,12 +235,15 @@ def test_a_bad_value_is_named_beside_its_field(page: Any) -> None:
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary.locator("h2")).to_have_text(EN("form.errors", count=1))
+    expect(summary.locator("h2")).to_have_text(EN("form_problems.one"))
     link = summary.locator('a[href="#f-lang1_listening"]')
     expect(link).to_have_text(EN("field.lang1_listening"))
     field = page.locator("#f-lang1_listening")
     expect(field).to_have_attribute("aria-invalid", "true")
-    expect(field).to_have_attribute("aria-describedby", "e-lang1_listening")
+    # the error, after the hint of the test's scale
+    expect(field).to_have_attribute(
+        "aria-describedby", re.compile(r"^h-lang1-scales e-lang1_listening$")
+    )
     expect(page.locator("#e-lang1_listening")).to_be_visible()
     expect(field).to_have_value("12")
     expect(page.locator("#breakdown")).to_have_count(0)
@@ -259,7 +262,9 @@ def test_text_in_a_number_field_is_refused_without_a_crash(page: Any) -> None:
     assert answer.status == 422
 
     expect(page.locator('.error-summary a[href="#f-lang1_listening"]')).to_be_visible()
-    expect(page.locator("#e-lang1_listening")).to_contain_text("'abc' is not a number")
+    expect(page.locator("#e-lang1_listening")).to_have_text(
+        EN("form_reason.not_number", value="abc")
+    )
     expect(page.locator("h1")).to_have_text(EN("score.title"))
 
 
@@ -406,6 +411,10 @@ def test_officer_previews_then_runs_a_round(page: Any, live: Live) -> None:
     page.locator("#f-category").select_option("stem")
     page.locator("#f-size").fill("5")
     submit_form(page, "/officer/rounds", EN("rounds.run"))
+    # "Run the round" asks first; nothing is run until the officer confirms
+    expect(page.locator("#confirm-run")).to_be_visible()
+    assert len(svc.rounds.list()) == before
+    page.locator("#confirm-run-button").click()
     ran = re.compile(r"/officer/rounds/(\d+)\?ran=1$")
     expect(page).to_have_url(ran)
     match = ran.search(page.url)
@@ -473,7 +482,7 @@ def test_candidate_applies_and_the_officer_sees_the_application(
     mine = officer.locator("#applications-table tbody tr").filter(has_text=profile_id)
     expect(mine).to_have_count(1)
     expect(mine.locator("td").nth(4)).to_have_text(EN("application.submitted"))
-    expect(mine.get_by_role("button", name=EN("applications.decide"))).to_be_visible()
+    expect(mine.get_by_role("link", name=EN("decision.review"))).to_be_visible()
 
 
 # --- accessibility ----------------------------------------------------------------------------
@@ -556,3 +565,158 @@ def test_contrast_ratio_itself() -> None:
         4.48, abs=0.01
     )
     assert contrast_ratio("rgb(51, 51, 51)", "rgb(255, 255, 255)") == pytest.approx(12.63, abs=0.01)
+
+
+def test_officer_walks_from_preview_to_a_confirmed_run_and_a_recorded_decision(
+    page: Any, live: Live
+) -> None:
+    """Issue 17: the preview lists who would be invited; "Run the round" asks for a
+    confirmation; the invitees link to their profiles; an application has a decision page with
+    the verified profile's recomputed score and its category eligibility; the decision needs an
+    explicit finding and reasons, and is recorded."""
+    from playwright.sync_api import expect
+
+    from expressentry.rounds.service import RoundRequest
+    from expressentry.scoring.crs import score
+
+    svc = live.services
+    log_in(page, live, "officer")
+    page.goto("/officer/rounds")
+    before = len(svc.rounds.list())
+    at = dt.datetime.fromisoformat(page.locator("#f-at").input_value()).replace(tzinfo=dt.UTC)
+    page.locator("#f-round_type").select_option("category")
+    page.locator("#f-category").select_option("stem")
+    page.locator("#f-size").fill("4")
+
+    # the preview: how many, and who, in rank order, each linked to the profile
+    expected = svc.rounds.preview(
+        RoundRequest(at=at, round_type="category", category="stem", size=4)
+    )
+    assert expected.invitations >= 1, "the site has STEM candidates"
+    assert submit_form(page, "/officer/rounds", EN("rounds.preview")).status == 200
+    invitees = page.locator("#preview-invitees tbody tr")
+    expect(invitees).to_have_count(expected.invitations)
+    names = page.locator("#preview-invitees tbody tr td:nth-child(2)").all_inner_texts()
+    assert names == [i.profile_id for i in expected.invited]
+    expect(page.locator("#confirm-run")).to_have_count(0)
+
+    # Run: a confirmation naming the number invited; still nothing written
+    submit_form(page, "/officer/rounds", EN("rounds.run"))
+    confirm = page.locator("#confirm-run")
+    expect(confirm).to_be_visible()
+    count = expected.invitations
+    word = "one" if count == 1 else "many"
+    expect(page.locator("#confirm-run-button")).to_have_text(
+        EN(f"round_confirm.run.{word}", count=number(count))
+    )
+    expect(page.locator("#preview-invitees tbody tr")).to_have_count(count)
+    assert len(svc.rounds.list()) == before
+    page.locator("#confirm-run-button").click()
+    ran = re.compile(r"/officer/rounds/(\d+)\?ran=1$")
+    expect(page).to_have_url(ran)
+    round_id = int(ran.search(page.url).group(1))  # type: ignore[union-attr]
+    assert len(svc.rounds.list()) == before + 1
+    held = svc.rounds.show(round_id)
+    assert [i.profile_id for i in held.invited] == [i.profile_id for i in expected.invited]
+    # no raw ISO timestamps on the page
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", page.locator("main").inner_text())
+
+    # an invitee's profile, from the round page
+    first = held.invited[0]
+    page.get_by_role("link", name=first.profile_id, exact=True).first.click()
+    expect(page).to_have_url(f"{live.base}/officer/profiles/{first.profile_id}")
+    expect(page.locator("#crs")).to_have_text(str(first.crs))
+    expect(page.locator("#breakdown")).to_be_visible()
+
+    # the invitee applies; the officer opens the application from the paged list
+    application = svc.invitations.apply(first.profile_id, actor="candidate")
+    page.goto("/officer/applications")
+    expect(page.locator("#applications-count")).to_be_visible()
+    row = page.locator("#applications-table tbody tr").filter(has_text=first.profile_id)
+    row.get_by_role("link", name=EN("decision.review")).click()
+    expect(page).to_have_url(f"{live.base}/officer/applications/{application}")
+    detail = svc.invitations.application(application)
+    from expressentry.profile.model import parse_profile
+
+    verified = parse_profile(json.dumps(detail["profile"]))
+    on = dt.datetime.fromisoformat(detail["issued_at"]).date()
+    expect(page.locator("#recomputed-crs")).to_have_text(str(score(verified, on).total))
+    expect(page.locator("#claimed-crs")).to_have_text(str(first.crs))
+    expect(page.locator("#round-lowest")).to_have_text(str(held.lowest_crs))
+    expect(page.locator("#round-category")).to_contain_text(EN("category.stem"))
+    expect(page.locator("#category-results")).to_be_visible()
+
+    # a decision is not one click: with no finding and no reasons, both are asked for
+    page.get_by_role("button", name=EN("decision_form.record")).click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#e-admissible")).to_have_text(EN("decision_form.choose"))
+    expect(page.locator("#e-finding")).to_have_text(EN("decision_form.reasons_needed"))
+    assert svc.invitations.application(application)["status"] == "submitted"
+    page.get_by_label(EN("decision_form.yes")).check()
+    page.get_by_label(EN("decision_form.reasons")).fill("Documents verified; no concerns.")
+    page.get_by_role("button", name=EN("decision_form.record")).click()
+    expect(page).to_have_url(f"{live.base}/officer/applications/{application}?decided=1")
+    expect(page.locator("#decided")).to_have_text(EN("decision.recorded"))
+    recorded = svc.invitations.application(application)
+    assert recorded["status"] in ("approved", "refused")
+    expect(page.locator("#outcome")).to_have_text(EN(f"application.{recorded['status']}"))
+    expect(page.locator("#finding")).to_have_text("Documents verified; no concerns.")
+    checks = page.locator("#decision-checks li")
+    expect(checks.first).to_have_text(
+        EN("decision.check_program_met", program=EN(f"program.{first.program}"))
+        if recorded["decision"]["checks"]["program"]["met"]
+        else EN("decision.check_program_not_met", program=EN(f"program.{first.program}"))
+    )
+    expect(checks.last).to_have_text(EN("decision_form.yes"))
+    # the same page in French words the checks from the French catalog
+    page.goto(f"/officer/applications/{application}?lang=fr")
+    expect(page.locator("#decision-checks li").last).to_have_text(FR("decision_form.yes"))
+    assert recorded["decision"]["checks"]["admissibility"] == {
+        "admissible": True,
+        "finding": "Documents verified; no concerns.",
+    }
+
+
+def test_the_profile_form_folds_what_does_not_apply(page: Any) -> None:
+    """Issue 17: the spouse section only for a spouse, further jobs behind "Add another job",
+    only the chosen test's scale; every problem reported at once, with a plural heading."""
+    from playwright.sync_api import expect
+
+    page.goto("/score")
+    spouse = page.locator("#fs-spouse")
+    expect(spouse).to_be_hidden()
+    page.get_by_label(**label("marital_status")).select_option("married")
+    expect(spouse).to_be_visible()
+    page.get_by_label(**label("marital_status")).select_option("single")
+    expect(spouse).to_be_hidden()
+
+    more = page.locator("#fs-more_work")
+    expect(more).to_be_hidden()
+    page.get_by_role("button", name=EN("jobs.add")).click()
+    expect(more).to_be_visible()
+    expect(page.locator("#f-canada_2_noc")).to_be_focused()
+
+    scales = page.locator("#h-lang1-scales li")
+    expect(scales).to_have_count(5)
+    page.get_by_label(**label("lang1_test")).select_option("tcf_canada")
+    expect(page.locator("#h-lang1-scales li:visible")).to_have_count(1)
+    expect(page.locator("#h-lang1-scales li:visible")).to_contain_text("TCF Canada")
+
+    # a second job abroad, a country by its French name, and two problems at once
+    fill_score_form(page, dt.date.today())
+    page.get_by_label(**label("date_of_birth")).fill("")
+    page.get_by_label(**label("lang1_test")).select_option("ielts_general")
+    page.get_by_label(**label("lang1_reading")).fill("9.5")
+    page.locator("#f-foreign_2_noc").fill("21231")
+    page.locator("#f-foreign_2_country").fill("Inde")
+    page.locator("#f-foreign_2_start").fill("2015-01-05")
+    page.locator("#f-foreign_2_end").fill("2016-12-31")
+    answer = submit_form(page, "/score", EN("score.submit"))
+    assert answer.status == 422
+    summary = page.locator(".error-summary")
+    expect(summary.locator("h2")).to_have_text(EN("form_problems.many", count=2))
+    expect(summary.locator('a[href="#f-date_of_birth"]')).to_be_visible()
+    expect(summary.locator('a[href="#f-lang1_reading"]')).to_be_visible()
+    # the further job the visitor typed stays shown (not folded away) and kept
+    expect(more).to_be_visible()
+    expect(page.locator("#f-foreign_2_country")).to_have_value("Inde")

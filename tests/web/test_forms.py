@@ -87,7 +87,7 @@ def test_the_form_gives_the_profile_it_describes() -> None:
         ({"date_of_birth": ""}, "date_of_birth", "date of birth"),
         ({"lang1_taken_on": ""}, "lang1_taken_on", "date"),
         ({"canada_start": ""}, "canada_start", "started"),
-        ({"education_country": "India"}, "education_country", "ISO"),
+        ({"education_country": "Narnia"}, "education_country", "not a country we know"),
         ({"canada_end": "2020-01-01"}, "canada_end", "before start"),
         ({"family_size": "2.5"}, "family_size", "whole number"),
         ({"marital_status": "married", "date_of_birth": "2999-01-01"}, "date_of_birth", "future"),

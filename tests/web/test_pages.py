@@ -4,6 +4,7 @@ in Chromium.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -197,9 +198,34 @@ def test_officer_previews_then_runs_a_round_from_the_page(as_user) -> None:
         },
     )
     assert bad.status_code == 422 and 'href="#f-category"' in bad.text
-    ran = officer.post(
+    # the reason names the categories in force in the page's words, never "None" or slugs
+    from expressentry.rules.categories import default_categories
+
+    t = translator("en")
+    assert "None" not in bad.text and "is not a category" not in bad.text
+    in_force = default_categories().in_force(dt.date.today())
+    listed = ", ".join(str(escape(t(f"category.{v.slug}"))) for v in in_force)
+    assert listed in bad.text
+    # "Run the round" asks for a confirmation first, with the list of invitees; nothing is run
+    asked = officer.post(
         "/officer/rounds",
         data={"csrf_token": token, "round_type": "general", "size": "2", "action": "run"},
+    )
+    assert asked.status_code == 200 and 'id="confirm-run"' in asked.text
+    assert asked.text.count('href="/officer/profiles/') == 2
+    assert officer.get("/officer/rounds").text.count("/officer/rounds/") == before
+    at = re.search(r'name="at" value="([^"]+)"', asked.text.split('id="confirm-run"')[1])
+    assert at
+    ran = officer.post(
+        "/officer/rounds",
+        data={
+            "csrf_token": token,
+            "round_type": "general",
+            "size": "2",
+            "at": at.group(1),
+            "action": "run",
+            "confirm": "yes",
+        },
     )
     assert re.search(r"/officer/rounds/\d+\?ran=1$", str(ran.url))
     assert 'id="round-invitations">2<' in ran.text

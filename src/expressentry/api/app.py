@@ -22,6 +22,7 @@ from expressentry.api import (
     officer,
     problems,
     reference,
+    rounds_context,
     scoring,
 )
 from expressentry.api.deps import Services
@@ -122,6 +123,7 @@ def create_app(database_url: str | None = None, *, web: bool = True) -> FastAPI:
     app.state.services = Services(database_url)
     problems.install(app)
     app.include_router(scoring.router)
+    app.include_router(rounds_context.router)
     app.include_router(reference.router)
     app.include_router(history.router)
     app.include_router(auth.router)

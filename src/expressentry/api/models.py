@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -75,6 +77,12 @@ class WhatIfAnswer(_Doc):
     before: ScoreDocument
     after: ScoreDocument
     gain: int
+    programs_before: list[str] = Field(
+        default=[], description="Programs (fsw, cec, fst) the profile meets now"
+    )
+    programs_after: list[str] = Field(
+        default=[], description="Programs it would meet with the changes (none: it leaves the pool)"
+    )
 
 
 class Suggestion(_Doc):
@@ -82,6 +90,8 @@ class Suggestion(_Doc):
     change: str
     gain: int
     new_total: int
+    message: str = Field(default="", description="The message id of the description")
+    values: dict[str, Any] = Field(default={}, description="The values of the message")
 
 
 class ImproveAnswer(_Doc):

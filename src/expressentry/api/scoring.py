@@ -19,7 +19,7 @@ from expressentry.rules.categories import default_categories
 from expressentry.rules.tables import NotInForce, default_rulebook
 from expressentry.scoring.crs import BeforeExpressEntry, Score, score, score_facts, tables_at
 from expressentry.scoring.explain import explain
-from expressentry.scoring.whatif import WhatIfError, apply_change, improve
+from expressentry.scoring.whatif import WhatIfError, apply_change, improve, programs_met
 
 router = APIRouter(prefix="/api", tags=["scoring"])
 
@@ -139,6 +139,8 @@ async def post_what_if(request: Request, on: AsOf) -> JSONResponse:
             except WhatIfError as exc:
                 raise bad_input([(f"changes[{i}]", str(exc))]) from None
         before, after = score_facts(facts), score_facts(changed)
+        programs_before = programs_met(profile, facts)
+        programs_after = programs_met(profile, changed)
     except (BeforeExpressEntry, NotInForce) as exc:
         raise rules_problem(exc) from None
     return JSONResponse(
@@ -149,6 +151,8 @@ async def post_what_if(request: Request, on: AsOf) -> JSONResponse:
             "before": score_document(before),
             "after": score_document(after),
             "gain": after.total - before.total,
+            "programs_before": list(programs_before),
+            "programs_after": list(programs_after),
         }
     )
 
@@ -174,6 +178,8 @@ async def post_improve(
             "as_of": on.isoformat(),
             "rules_version": base.rules_version,
             "total": base.total,
-            "suggestions": [dataclasses.asdict(s) for s in suggestions],
+            "suggestions": [
+                {**dataclasses.asdict(s), "values": dict(s.values)} for s in suggestions
+            ],
         }
     )

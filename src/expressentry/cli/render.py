@@ -99,6 +99,15 @@ def print_what_if(label: str, result: WhatIf) -> None:
         f"[bold]{result.gain:+d}[/bold]",
     )
     console.print(table)
+    names = {"fsw": "FSW", "cec": "CEC", "fst": "FST"}
+    before = ", ".join(names[p] for p in result.programs_before) or "none"
+    after = ", ".join(names[p] for p in result.programs_after) or "none"
+    console.print(f"Programs met: now {before}; with the change {after}.")
+    if result.loses_every_program:
+        console.print(
+            "[red]With this change the profile would no longer meet the criteria of any "
+            "program (FSW, CEC, FST): it could not enter or stay in the pool.[/red]"
+        )
 
 
 def print_improve(label: str, base: Score, suggestions: list[Suggestion]) -> None:

@@ -243,6 +243,36 @@ def counted_credentials(
     return out
 
 
+def uncounted_credentials(
+    credentials: Iterable[Credential], as_of: dt.date, eca_years: int
+) -> tuple[tuple[str, str, str], ...]:
+    """The credentials ``counted_credentials`` leaves out, as (level, reason id, country): ``no_eca``
+    (foreign, without an ECA), ``eca_later`` (its ECA is issued after the date), ``eca_expired``
+    (its ECA is ``eca_years`` old or more), ``not_completed`` (completed after the date).
+
+    MI s. 10 / canada.ca "Educational credential assessment": a foreign credential counts only
+    with an ECA for immigration purposes less than five years old."""
+    out = []
+    for c in credentials:
+        if c.completed_on is not None and c.completed_on > as_of:
+            out.append((c.level, "not_completed", c.country))
+        elif not c.canadian and c.eca is None:
+            out.append((c.level, "no_eca", c.country))
+        elif not c.canadian and c.eca is not None and c.eca.issued_on > as_of:
+            out.append((c.level, "eca_later", c.country))
+        elif (
+            not c.canadian and c.eca is not None and as_of >= add_years(c.eca.issued_on, eca_years)
+        ):
+            out.append((c.level, "eca_expired", c.country))
+    return tuple(out)
+
+
+def future_jobs(jobs: Iterable[Job], as_of: dt.date) -> tuple[tuple[str, str, dt.date], ...]:
+    """Jobs that start on or after ``as_of`` (none of their work counts yet), as (NOC, country,
+    start): ``work_periods`` leaves them out, and a person is told so rather than left guessing."""
+    return tuple((j.noc, j.country, j.start) for j in jobs if j.start >= as_of)
+
+
 def highest_level(credentials: Sequence[Credential]) -> str:
     """The highest level; two or more post-secondary credentials, one of three years or more,
     rank as ``two_or_more`` when that is higher than either alone."""
@@ -300,6 +330,10 @@ class PersonFacts:
     #: the person's jobs as work periods up to the date (``work_periods``): programs and
     #: categories read them from here rather than deriving them again
     work: tuple[WorkPeriod, ...] = ()
+    #: credentials that do not count on the date, with the reason (``uncounted_credentials``)
+    uncounted_education: tuple[tuple[str, str, str], ...] = ()
+    #: jobs that have not started by the date (``future_jobs``)
+    future_work: tuple[tuple[str, str, dt.date], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,6 +462,8 @@ def person_facts(
         "canadian_work_years": experience_years(periods, as_of, 10, counts_as_canadian),
         "foreign_work_years": experience_years(periods, as_of, 10, counts_as_foreign),
         "work": periods,
+        "uncounted_education": uncounted_credentials(education, as_of, settings.eca_years),
+        "future_work": future_jobs(jobs, as_of),
     }
     out = []
     for english, french, first in _first_language_choices(

@@ -307,6 +307,48 @@ class Invitations:
             for r in rows
         ]
 
+    def application(self, application: int) -> dict[str, Any]:
+        """One application with what a decision reads: the verified profile, the invitation
+        (round, program, date, the CRS claimed) and the round's lowest score and category."""
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                select(
+                    applications,
+                    profiles.c.profile_id,
+                    itas.c.round_id,
+                    itas.c.program,
+                    itas.c.issued_at,
+                    itas.c.deadline,
+                    itas.c.crs.label("ita_crs"),
+                    rounds.c.lowest_crs,
+                    rounds.c.round_type,
+                    rounds.c.category,
+                )
+                .join(itas, itas.c.pk == applications.c.ita_pk)
+                .join(profiles, profiles.c.pk == itas.c.profile_pk)
+                .join(rounds, rounds.c.round_id == itas.c.round_id)
+                .where(applications.c.pk == application)
+            ).first()
+        if r is None:
+            raise ItaError(f"application: no application {application}")
+        return {
+            "application": r.pk,
+            "profile_id": r.profile_id,
+            "round_id": r.round_id,
+            "round_type": r.round_type,
+            "category": r.category,
+            "program": r.program,
+            "issued_at": as_utc(r.issued_at).isoformat(),
+            "deadline": r.deadline.isoformat(),
+            "claimed_crs": r.ita_crs,
+            "round_lowest_crs": r.lowest_crs,
+            "submitted_at": as_utc(r.submitted_at).isoformat(),
+            "status": r.status,
+            "decided_at": as_utc(r.decided_at).isoformat() if r.decided_at else None,
+            "decision": json.loads(r.decision) if r.decision else None,
+            "profile": json.loads(r.document),
+        }
+
 
 def _ita_doc(r: Any) -> dict[str, Any]:
     return {

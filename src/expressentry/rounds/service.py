@@ -170,9 +170,16 @@ class Rounds:
                 raise RoundError("category: only a category round names a category")
             return None, None
         book = self.pool.categories
-        if not req.category or req.category not in book.slugs():
+        in_force = ", ".join(v.slug for v in book.in_force(req.at.date()))
+        if not req.category:
             raise RoundError(
-                f"category: {req.category!r} is not a category; known: {', '.join(book.slugs())}"
+                f"category: a category round needs a category (in force on "
+                f"{req.at.date().isoformat()}: {in_force})"
+            )
+        if req.category not in book.slugs():
+            raise RoundError(
+                f"category: {req.category!r} is not a category (in force on "
+                f"{req.at.date().isoformat()}: {in_force})"
             )
         try:
             version = book.version_at(req.category, req.at.date())

@@ -84,3 +84,32 @@ def search(text: str, limit: int | None = None) -> list[UnitGroup]:
     ]
     hits.sort(key=lambda g: g.code)
     return hits[:limit] if limit else hits
+
+
+NOC_FR_FILE = DATA_DIR / "noc" / "noc2021_unit_groups_fr.csv"
+
+
+@cache
+def french_titles() -> dict[str, str]:
+    """The official French title of every NOC 2021 unit group (CNP 2021), by code."""
+    with NOC_FR_FILE.open(encoding="utf-8", newline="") as fh:
+        return {row["noc_code"]: row["title_fr"] for row in csv.DictReader(fh)}
+
+
+def search_both(text: str) -> list[UnitGroup]:
+    """Unit groups whose code starts with ``text`` or whose English or French title contains
+    every word of it (accents and case aside), by code."""
+    query = fold(text.strip())
+    if not query:
+        return []
+    words = query.split()
+    french = french_titles()
+    hits = [
+        g
+        for g in unit_groups().values()
+        if g.code.startswith(query)
+        or all(w in fold(g.title) for w in words)
+        or all(w in fold(french.get(g.code, "")) for w in words)
+    ]
+    hits.sort(key=lambda g: g.code)
+    return hits

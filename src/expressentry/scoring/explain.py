@@ -25,23 +25,54 @@ class Line:
 
 def _levels(levels: tuple[int, ...] | None, language: str | None) -> str:
     if not levels:
-        return f"no valid {language or ''} test".replace("  ", " ")
+        return f"no valid {(language or '').capitalize()} test".replace("  ", " ")
     name = LEVEL_NAMES.get(language or "english", "CLB")
     parts = [
-        f"{a[0].upper()} {lvl if lvl >= 4 else '<4'}"
+        f"{a.capitalize()} {lvl if lvl >= 4 else '<4'}"
         for a, lvl in zip(ABILITIES, levels, strict=True)
     ]
-    return f"{language or ''} {name} " + ", ".join(parts)
+    return f"{(language or '').capitalize()} {name}: " + ", ".join(parts)
 
 
 def _years(n: int, what: str) -> str:
     return f"{n} year{'s' if n != 1 else ''} of {what}"
 
 
+#: why a credential does not count (``PersonFacts.uncounted_education``)
+UNCOUNTED_EN = {
+    "no_eca": "it has no educational credential assessment (ECA)",
+    "eca_later": "its ECA is dated after this day",
+    "eca_expired": "its ECA is more than 5 years old",
+    "not_completed": "it is completed after this day",
+}
+
+
+def _education(p: PersonFacts) -> str:
+    from expressentry.profile.countries import country_name
+    from expressentry.scoring.whatif import LEVEL_NAMES_EN
+
+    text = LEVEL_NAMES_EN.get(p.education, p.education)
+    for level, reason, country in p.uncounted_education:
+        where = "" if country == "CA" else f" from {country_name(country)}"
+        text += (
+            f"; your {LEVEL_NAMES_EN.get(level, level)}{where} does not count: "
+            f"{UNCOUNTED_EN[reason]}"
+        )
+    return text
+
+
+def _future(p: PersonFacts, abroad: bool) -> str:
+    jobs = [(noc, start) for noc, country, start in p.future_work if (country != "CA") == abroad]
+    return "".join(
+        f"; not counted yet: the job in NOC {noc} starts on {start.isoformat()}"
+        for noc, start in jobs
+    )
+
+
 def _person(p: PersonFacts) -> dict[str, str]:
     return {
         "age": f"{p.age} years old" if p.age is not None else "age unknown",
-        "education": p.education.replace("_", " "),
+        "education": _education(p),
         "first_language": _levels(p.first_levels, p.first_language),
         "second_language": _levels(
             p.second_levels,
@@ -49,8 +80,14 @@ def _person(p: PersonFacts) -> dict[str, str]:
             if p.first_language is None
             else ("french" if p.first_language == "english" else "english"),
         ),
-        "canadian_work": _years(p.canadian_work_years, "skilled Canadian work (10 years)"),
-        "foreign_work": _years(p.foreign_work_years, "skilled foreign work (10 years)"),
+        "canadian_work": _years(
+            p.canadian_work_years, "skilled work in Canada in the last 10 years"
+        )
+        + _future(p, abroad=False),
+        "foreign_work": _years(
+            p.foreign_work_years, "skilled work outside Canada in the last 10 years"
+        )
+        + _future(p, abroad=True),
     }
 
 
@@ -75,18 +112,25 @@ _RULES = {
 
 
 def _facts_text(facts: Facts) -> dict[tuple[str, str], str]:
+    from expressentry.scoring.whatif import LEVEL_NAMES_EN
+
     p = _person(facts.principal)
     out = {("core", k): v for k, v in p.items() if k != "foreign_work"}
     if facts.spouse is not None:
         s = _person(facts.spouse)
-        out[("spouse", "education")] = s["education"]
+        out[("spouse", "education")] = LEVEL_NAMES_EN.get(
+            facts.spouse.education, facts.spouse.education
+        )
         out[("spouse", "language")] = _levels(
             facts.spouse.first_levels, facts.spouse.first_language
         )
         out[("spouse", "canadian_work")] = s["canadian_work"]
     first = _levels(facts.principal.first_levels, facts.principal.first_language)
-    out[("transferability", "education")] = f"{p['education']}; {first}; {p['canadian_work']}"
-    out[("transferability", "foreign_work")] = f"{p['foreign_work']}; {first}; {p['canadian_work']}"
+    education = LEVEL_NAMES_EN.get(facts.principal.education, facts.principal.education)
+    canadian = _years(facts.principal.canadian_work_years, "skilled work in Canada")
+    foreign = _years(facts.principal.foreign_work_years, "skilled work outside Canada")
+    out[("transferability", "education")] = f"{education}; {first}; {canadian}"
+    out[("transferability", "foreign_work")] = f"{foreign}; {first}; {canadian}"
     out[("transferability", "certificate")] = (
         "certificate of qualification; " + first
         if facts.certificate_of_qualification
@@ -108,7 +152,7 @@ def _facts_text(facts: Facts) -> dict[tuple[str, str], str]:
     )
     ce = facts.principal.canadian_education
     out[("additional", "canadian_education")] = (
-        f"Canadian {ce.replace('_', ' ')} credential"
+        f"Canadian credential: {LEVEL_NAMES_EN.get(ce, ce)}"
         if ce
         else "no Canadian credential that counts"
     )

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from expressentry.profile.facts import Facts, PersonFacts, derive
 from expressentry.profile.model import EDUCATION_ORDER, EDUCATION_RANK, Profile
@@ -32,10 +33,32 @@ class WhatIf:
     changes: tuple[str, ...]
     before: Score
     after: Score
+    #: the programs (fsw, cec, fst) the profile meets before and after the changes
+    programs_before: tuple[str, ...] = ()
+    programs_after: tuple[str, ...] = ()
 
     @property
     def gain(self) -> int:
         return self.after.total - self.before.total
+
+    @property
+    def loses_every_program(self) -> bool:
+        """The changed profile would meet no program, so it could not stay in the pool."""
+        return bool(self.programs_before) and not self.programs_after
+
+
+PROGRAM_CODES = ("fsw", "cec", "fst")
+
+
+def programs_met(
+    profile: Profile, facts: Facts, rulebook: RuleBook | None = None
+) -> tuple[str, ...]:
+    """The programs a profile meets with these facts (changed ones too: the programs read the
+    facts, so "what if my English were CLB 3?" is answered for eligibility as for points)."""
+    from expressentry.eligibility.programs import eligible_programs
+
+    met = eligible_programs(profile, facts, rulebook)
+    return tuple(code for code, ok in zip(PROGRAM_CODES, met, strict=True) if ok)
 
 
 def _level(key: str, text: str) -> int:
@@ -209,7 +232,45 @@ def what_if(
     changes = tuple(changes)
     for change in changes:
         changed = apply_change(changed, change)
-    return WhatIf(changes, score_facts(facts, rulebook), score_facts(changed, rulebook))
+    return WhatIf(
+        changes,
+        score_facts(facts, rulebook),
+        score_facts(changed, rulebook),
+        programs_met(profile, facts, rulebook),
+        programs_met(profile, changed, rulebook),
+    )
+
+
+#: the English text of each suggestion (the web pages read ``suggest.<id>`` from their catalogs)
+SUGGESTIONS_EN = {
+    "language_all": "Retake the {language} test and reach {scale} {level} in all four abilities",
+    "language_ability": "Raise {ability} in {language} from {scale} {current} to {level}",
+    "french_test": "Take a French test (TEF or TCF Canada) at NCLC {level} in all four abilities",
+    "english_test": "Take an English test at CLB {level} in all four abilities",
+    "canadian_work": "Gain another year of skilled work in Canada",
+    "foreign_work": "Gain another year of skilled work outside Canada",
+    "get_eca": "Get an educational credential assessment (ECA) of your {level} from {country}",
+    "renew_eca": "Get a new ECA of your {level} from {country} (the one you have has expired)",
+    "education": "Complete a credential at the level: {level} (with an ECA if foreign)",
+    "canadian_education_short": "Complete a Canadian post-secondary credential of 1-2 years",
+    "canadian_education_long": "Complete a Canadian post-secondary credential of 3 years or more",
+    "nomination": "Obtain a provincial or territorial nomination",
+    "certificate": "Obtain a Canadian certificate of qualification in your trade",
+    "spouse_language": "Your spouse or partner reaches CLB {level} in all four abilities",
+    "spouse_canadian_work": "Your spouse or partner gains another year of skilled work in Canada",
+}
+
+#: how the English text names an education level
+LEVEL_NAMES_EN = {
+    "less_than_secondary": "less than secondary school",
+    "secondary": "secondary school diploma",
+    "one_year": "one-year post-secondary credential",
+    "two_year": "two-year post-secondary credential",
+    "bachelors": "bachelor's degree or 3-year credential",
+    "two_or_more": "two or more credentials, one of 3 years or more",
+    "masters": "master's degree or professional degree",
+    "doctoral": "doctoral degree (PhD)",
+}
 
 
 @dataclass(frozen=True)
@@ -218,9 +279,25 @@ class Suggestion:
     change: str
     gain: int
     new_total: int
+    #: the message id (``SUGGESTIONS_EN``, ``suggest.<id>`` in the web catalogs) and its values
+    message: str = ""
+    values: tuple[tuple[str, Any], ...] = ()
 
 
-def _candidates(facts: Facts) -> Iterable[tuple[str, str]]:
+def describe_suggestion(message: str, values: dict[str, Any]) -> str:
+    """The English text of a suggestion (the CLI's words)."""
+    from expressentry.profile.countries import country_name
+
+    shown = dict(values)
+    if "level" in shown and shown["level"] in LEVEL_NAMES_EN:
+        shown["level"] = LEVEL_NAMES_EN[shown["level"]]
+    if "country" in shown:
+        shown["country"] = country_name(shown["country"], "en")
+    return SUGGESTIONS_EN[message].format(**shown)
+
+
+def _candidates(facts: Facts) -> Iterable[tuple[str, dict[str, Any], str]]:
+    """(message id, values, change) for every single change worth trying."""
     p = facts.principal
     first = p.first_language or "english"
     name = "CLB" if first == "english" else "NCLC"
@@ -228,66 +305,67 @@ def _candidates(facts: Facts) -> Iterable[tuple[str, str]]:
     for target in (7, 8, 9, 10):
         if min(current) < target:
             yield (
-                f"Retake the {first} test and reach {name} {target} in all four abilities",
+                "language_all",
+                {"language": first, "scale": name, "level": target},
                 f"language.first={target}",
             )
     weakest = min(range(4), key=lambda i: current[i])
     if 0 < current[weakest] < 10:
         yield (
-            f"Raise {ABILITIES[weakest]} in {first} from {name} {current[weakest]} "
-            f"to {current[weakest] + 1}",
+            "language_ability",
+            {
+                "ability": ABILITIES[weakest],
+                "language": first,
+                "scale": name,
+                "current": current[weakest],
+                "level": current[weakest] + 1,
+            },
             f"language.first.{ABILITIES[weakest]}={current[weakest] + 1}",
         )
     french = p.french_levels or (0, 0, 0, 0)
     for target in (7, 9):
         if min(french) < target:
-            yield (
-                f"Take a French test (TEF or TCF Canada) at NCLC {target} in all four abilities",
-                f"language.french={target}",
-            )
+            yield ("french_test", {"level": target}, f"language.french={target}")
     english = p.english_levels or (0, 0, 0, 0)
     if first == "french" and min(english) < 5:
-        yield ("Take an English test at CLB 5 in all four abilities", "language.english=5")
-    yield (
-        "Gain another year of skilled work in Canada",
-        f"canadian_work={p.canadian_work_years + 1}",
-    )
+        yield ("english_test", {"level": 5}, "language.english=5")
+    yield ("canadian_work", {}, f"canadian_work={p.canadian_work_years + 1}")
     if p.foreign_work_years < 3:
-        yield (
-            "Gain another year of skilled work outside Canada",
-            f"foreign_work={p.foreign_work_years + 1}",
-        )
-    for level in ("one_year", "two_year", "bachelors", "two_or_more", "masters", "doctoral"):
-        if EDUCATION_RANK[level] > EDUCATION_RANK[p.education]:
+        yield ("foreign_work", {}, f"foreign_work={p.foreign_work_years + 1}")
+    # a credential the person holds but that does not count for want of a valid ECA: the
+    # advice is the ECA, not a new degree (before the "complete a credential" suggestions, so
+    # that the same change is described by its real cause)
+    held = p.education  # the highest level an ECA would make count
+    for level, reason, country in p.uncounted_education:
+        if (
+            reason in ("no_eca", "eca_expired")
+            and EDUCATION_RANK[level] > EDUCATION_RANK[p.education]
+        ):
+            held = max(held, level, key=EDUCATION_RANK.__getitem__)
             yield (
-                f"Complete a credential at the {level.replace('_', ' ')} level (with an ECA if "
-                "foreign)",
+                "get_eca" if reason == "no_eca" else "renew_eca",
+                {"level": level, "country": country},
                 f"education={level}",
             )
+    for level in ("one_year", "two_year", "bachelors", "two_or_more", "masters", "doctoral"):
+        if EDUCATION_RANK[level] > EDUCATION_RANK[held]:
+            yield ("education", {"level": level}, f"education={level}")
     if p.canadian_education is None:
-        yield (
-            "Complete a Canadian post-secondary credential of 1-2 years",
-            "canadian_education=two_year",
-        )
-        yield (
-            "Complete a Canadian post-secondary credential of 3 years or more",
-            "canadian_education=bachelors",
-        )
+        yield ("canadian_education_short", {}, "canadian_education=two_year")
+        yield ("canadian_education_long", {}, "canadian_education=bachelors")
     if not facts.provincial_nomination:
-        yield ("Obtain a provincial or territorial nomination", "provincial_nomination=yes")
+        yield ("nomination", {}, "provincial_nomination=yes")
     if not facts.certificate_of_qualification:
-        yield ("Obtain a Canadian certificate of qualification in your trade", "certificate=yes")
+        yield ("certificate", {}, "certificate=yes")
     if facts.with_spouse and facts.spouse is not None:
         s = facts.spouse
         spouse_current = s.first_levels or (0, 0, 0, 0)
         for target in (5, 7, 9):
             if min(spouse_current) < target:
-                yield (
-                    f"Your spouse or partner reaches CLB {target} in all four abilities",
-                    f"spouse.language={target}",
-                )
+                yield ("spouse_language", {"level": target}, f"spouse.language={target}")
         yield (
-            "Your spouse or partner gains another year of skilled work in Canada",
+            "spouse_canadian_work",
+            {},
             f"spouse.canadian_work={s.canadian_work_years + 1}",
         )
 
@@ -300,12 +378,21 @@ def improve(
     base = score_facts(facts, rulebook)
     seen: set[str] = set()
     out: list[Suggestion] = []
-    for description, change in _candidates(facts):
+    for message, values, change in _candidates(facts):
         if change in seen:
             continue
         seen.add(change)
         after = score_facts(apply_change(facts, change), rulebook)
         if after.total > base.total:
-            out.append(Suggestion(description, change, after.total - base.total, after.total))
+            out.append(
+                Suggestion(
+                    describe_suggestion(message, values),
+                    change,
+                    after.total - base.total,
+                    after.total,
+                    message,
+                    tuple(values.items()),
+                )
+            )
     out.sort(key=lambda s: (-s.gain, s.change))
     return base, out[:limit] if limit else out

@@ -25,12 +25,14 @@ from expressentry.profile.model import (
 MARITAL = ("single", "married", "common_law", "divorced", "separated", "widowed", "annulled")
 TESTS = ("ielts_general", "celpip_general", "pte_core", "tef_canada", "tcf_canada")
 PROVINCE_CODES = tuple(sorted(PROVINCES - {"CA"}))
+#: jobs the form holds in Canada and abroad (more need the pasted profile)
+MAX_JOBS = 3
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # date | select | number | text | checkbox | noc
+    kind: str  # date | select | number | text | checkbox | noc | country
     choices: tuple[str, ...] = ()
     step: str = "any"
 
@@ -66,7 +68,7 @@ FORM: tuple[Fieldset, ...] = (
         "education",
         (
             Field("education_level", "select", ("", *EDUCATION_ORDER)),
-            Field("education_country", "text"),
+            Field("education_country", "country"),
             Field("education_completed_on", "date"),
             Field("education_eca_issued_on", "date"),
             Field("canada_education_level", "select", ("", *EDUCATION_ORDER)),
@@ -89,10 +91,34 @@ FORM: tuple[Fieldset, ...] = (
             Field("canada_end", "date"),
             Field("canada_hours", "number"),
             Field("foreign_noc", "noc"),
-            Field("foreign_country", "text"),
+            Field("foreign_country", "country"),
             Field("foreign_start", "date"),
             Field("foreign_end", "date"),
             Field("foreign_hours", "number"),
+        ),
+    ),
+    Fieldset(
+        "more_work",
+        tuple(
+            field
+            for n in range(2, MAX_JOBS + 1)
+            for field in (
+                Field(f"canada_{n}_noc", "noc"),
+                Field(f"canada_{n}_start", "date"),
+                Field(f"canada_{n}_end", "date"),
+                Field(f"canada_{n}_hours", "number"),
+            )
+        )
+        + tuple(
+            field
+            for n in range(2, MAX_JOBS + 1)
+            for field in (
+                Field(f"foreign_{n}_noc", "noc"),
+                Field(f"foreign_{n}_country", "country"),
+                Field(f"foreign_{n}_start", "date"),
+                Field(f"foreign_{n}_end", "date"),
+                Field(f"foreign_{n}_hours", "number"),
+            )
         ),
     ),
     Fieldset(
@@ -123,6 +149,42 @@ FORM: tuple[Fieldset, ...] = (
 )
 
 FIELDS: dict[str, Field] = {f.name: f for fs in FORM for f in fs.fields}
+#: the form's jobs: (field prefix, country or None when the form asks it)
+JOB_PREFIXES: tuple[tuple[str, str | None], ...] = (
+    ("canada", "CA"),
+    *((f"canada_{n}", "CA") for n in range(2, MAX_JOBS + 1)),
+    ("foreign", None),
+    *((f"foreign_{n}", None) for n in range(2, MAX_JOBS + 1)),
+)
+
+
+def field_label(t: Any, name: str) -> str:
+    """A field's label: ``field.<name>``, or for a further job its first job's label and its
+    number ("Job in Canada – NOC code (job 2)")."""
+    key = f"field.{name}"
+    if key in t:
+        return str(t(key))
+    for kind in ("canada", "foreign"):
+        for n in range(2, MAX_JOBS + 1):
+            head = f"{kind}_{n}_"
+            if name.startswith(head) and f"field.{kind}_{name[len(head) :]}" in t:
+                return f"{t(f'field.{kind}_{name[len(head) :]}')} ({t('jobs.number', n=n)})"
+    return name
+
+
+class Reason(str):
+    """A problem's reason: English text (what the API and logs read) that also carries its
+    message id and values, so that a page words it in its own language (``form_reason.<id>``
+    in the catalogs)."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, text: str, key: str, **values: Any) -> Reason:
+        reason = super().__new__(cls, text)
+        reason.key = key
+        reason.values = values
+        return reason
 
 
 class FormProblems(ValueError):
@@ -144,11 +206,13 @@ def _number(form: Mapping[str, str], name: str, problems: dict[str, str]) -> flo
     try:
         value = float(raw)
     except ValueError:
-        problems[name] = f"{raw!r} is not a number"
+        problems[name] = Reason(f"{raw!r} is not a number", "form_reason.not_number", value=raw)
         return None
     if FIELDS[name].step == "1":
         if not value.is_integer():
-            problems[name] = f"{raw!r} is not a whole number"
+            problems[name] = Reason(
+                f"{raw!r} is not a whole number", "form_reason.not_whole", value=raw
+            )
             return None
         return int(value)
     return value
@@ -168,10 +232,31 @@ def _test(
         paths[f"{at}.{ability}"] = name
         entry[ability] = _number(form, name, problems)
         if entry[ability] is None and name not in problems:
-            problems[name] = "give the result of every ability"
+            problems[name] = Reason("give the result of every ability", "form_reason.need_result")
     if entry["taken_on"] is None:
-        problems[f"{prefix}_taken_on"] = "give the date of the test"
+        problems[f"{prefix}_taken_on"] = Reason(
+            "give the date of the test", "form_reason.need_test_date"
+        )
     return entry
+
+
+def _country(form: Mapping[str, str], name: str, problems: dict[str, str]) -> str:
+    """The ISO code of the country a field names, in English or French or by its code."""
+    from expressentry.profile.countries import country_code
+
+    raw = _text(form, name)
+    if not raw:
+        return ""
+    code = country_code(raw)
+    if code is None:
+        problems[name] = Reason(
+            f"{raw[:60]!r} is not a country we know: give its name (e.g. India, Inde) or its "
+            "ISO code (e.g. IN)",
+            "countries.unknown",
+            value=raw[:60],
+        )
+        return raw.upper()
+    return code
 
 
 def _job(
@@ -188,7 +273,9 @@ def _job(
     hours = _number(form, f"{prefix}_hours", problems) if f"{prefix}_hours" in FIELDS else None
     job: dict[str, Any] = {
         "noc": code,
-        "country": country if country is not None else _text(form, f"{prefix}_country").upper(),
+        "country": country
+        if country is not None
+        else _country(form, f"{prefix}_country", problems),
         "start": _text(form, f"{prefix}_start") or None,
         "end": _text(form, f"{prefix}_end") or None,
         "hours_per_week": 40 if hours is None else hours,
@@ -196,9 +283,13 @@ def _job(
     for key in ("noc", "country", "start", "end", "hours_per_week"):
         paths[f"{at}.{key}"] = f"{prefix}_{'hours' if key == 'hours_per_week' else key}"
     if job["start"] is None:
-        problems[f"{prefix}_start"] = "give the date the work started"
-    if not job["country"]:
-        problems[f"{prefix}_country"] = "give the country (ISO code, e.g. IN)"
+        problems[f"{prefix}_start"] = Reason(
+            "give the date the work started", "form_reason.need_start"
+        )
+    if not job["country"] and f"{prefix}_country" not in problems:
+        problems[f"{prefix}_country"] = Reason(
+            "give the country where you worked", "form_reason.need_country"
+        )
     return job
 
 
@@ -220,12 +311,12 @@ def profile_data(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str
         "sibling_in_canada": _text(form, "sibling_in_canada") == "on",
     }
     if data["date_of_birth"] is None:
-        problems["date_of_birth"] = "give the date of birth"
+        problems["date_of_birth"] = Reason("give the date of birth", "form_reason.need_birth")
     education = []
     if level := _text(form, "education_level"):
         credential: dict[str, Any] = {
             "level": level,
-            "country": _text(form, "education_country").upper() or "CA",
+            "country": _country(form, "education_country", problems) or "CA",
         }
         if done := _text(form, "education_completed_on"):
             credential["completed_on"] = done
@@ -268,7 +359,7 @@ def profile_data(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str
     if tests:
         data["language_tests"] = tests
     jobs = []
-    for prefix, country in (("canada", "CA"), ("foreign", None)):
+    for prefix, country in JOB_PREFIXES:
         if job := _job(form, prefix, country, problems, paths, f"work_history[{len(jobs)}]"):
             paths[f"work_history[{len(jobs)}]"] = f"{prefix}_noc"
             jobs.append(job)
@@ -342,16 +433,28 @@ def profile_from_form(form: Mapping[str, str]) -> Profile:
                 {"profile_json": "; ".join(f"{p or '(profile)'}: {r}" for p, r in exc.problems)}
             ) from None
     data, problems, paths = profile_data(form)
-    if problems:
-        raise FormProblems(problems)
+    # every problem at once: the profile parser checks what the form reading did not (a band
+    # off its test's scale, a date in the future) even when a field is missing or unreadable;
+    # a field keeps the form's own reason when both found one
+    found: dict[str, str] = dict(problems)
     try:
-        return parse_profile(json.dumps(data))
+        profile = parse_profile(json.dumps(data))
     except ProfileError as exc:
-        found: dict[str, str] = {}
         for path, reason in exc.problems:
             field = _field_of(path, paths)
+            if field == "_form" and problems:
+                continue  # a consequence of a field already named (e.g. a missing date)
             found.setdefault(field, reason if field != "_form" else f"{path}: {reason}")
-        raise FormProblems(found) from None
+    else:
+        if not found:
+            return profile
+    raise FormProblems(_in_form_order(found))
+
+
+def _in_form_order(problems: dict[str, str]) -> dict[str, str]:
+    """The problems in the order of the form's fields (the summary reads top to bottom)."""
+    order = {name: i for i, name in enumerate(FIELDS)}
+    return dict(sorted(problems.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def form_from_profile(profile: Profile) -> dict[str, str]:
@@ -378,11 +481,12 @@ def form_from_profile(profile: Profile) -> dict[str, str]:
         _fill_test(out, prefix, test)
     canada = [j for j in profile.work_history if j.country == "CA"]
     abroad = [j for j in profile.work_history if j.country != "CA"]
-    if canada:
-        _fill_job(out, "canada", canada[0])
-    if abroad:
-        _fill_job(out, "foreign", abroad[0])
-        out["foreign_country"] = abroad[0].country
+    for n, job in enumerate(canada[:MAX_JOBS], start=1):
+        _fill_job(out, "canada" if n == 1 else f"canada_{n}", job)
+    for n, job in enumerate(abroad[:MAX_JOBS], start=1):
+        prefix = "foreign" if n == 1 else f"foreign_{n}"
+        _fill_job(out, prefix, job)
+        out[f"{prefix}_country"] = job.country
     if coq := profile.certificate_of_qualification:
         out["coq_noc"], out["coq_province"] = coq.noc, coq.issued_by
     if offer := profile.job_offer:

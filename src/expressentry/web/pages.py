@@ -52,7 +52,22 @@ def environment() -> Environment:
     )
     env.filters["number"] = number
     env.filters["date"] = date_text
+    env.filters["datetime"] = datetime_text
+    env.globals.update(_form_helpers())
     return env
+
+
+def _form_helpers() -> dict[str, Any]:
+    """What the profile form's macros call: field labels, the tests' scales, countries."""
+    from expressentry.profile.countries import names
+    from expressentry.web.explained import language_scales
+    from expressentry.web.forms import field_label
+
+    return {
+        "field_label": field_label,
+        "language_scales": language_scales,
+        "country_names": lambda t: names(t.lang),
+    }
 
 
 def number(value: Any, lang: str = "en") -> str:
@@ -76,6 +91,30 @@ def date_text(value: Any, lang: str = "en") -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return Strings(lang).date(value or None)
+
+
+def datetime_text(value: Any, lang: str = "en") -> str:
+    """A date and time the language's way, in UTC ("December 4, 2026 at 13:19 UTC",
+    "4 décembre 2026 à 13 h 19 UTC"); ISO text too."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
+        return date_text(value, lang)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    value = value.astimezone(dt.UTC)
+    day = date_text(value.date(), lang)
+    if lang == "fr":
+        return f"{day} à {value.hour} h {value.minute:02d} UTC"
+    return f"{day} at {value.hour:02d}:{value.minute:02d} UTC"
+
+
+def plural_form(count: int, lang: str) -> str:
+    """``one`` or ``many``: French treats 0 and 1 as singular, English only 1 (CLDR rules)."""
+    return "one" if count == 1 or (lang == "fr" and count == 0) else "many"
 
 
 def language(request: Request) -> str:
@@ -173,6 +212,11 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             path=request.url.path,
             num=lambda v: number(v, lang),
             day=lambda v: date_text(v, lang),
+            when=lambda v: datetime_text(v, lang),
+            # ``tn("form.problems", n, ...)``: the message ``form.problems.one`` or ``.many``
+            tn=lambda key, count, **values: t(
+                f"{key}.{plural_form(int(count), lang)}", count=number(count, lang), **values
+            ),
             **context,
         )
     )

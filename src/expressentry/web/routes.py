@@ -6,6 +6,7 @@ the rules themselves live in the rules layer, reached through the same services 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -18,6 +19,7 @@ from expressentry.web import charts
 from expressentry.web.forms import FORM, FormProblems, form_from_profile, profile_from_form
 from expressentry.web.pages import (
     PageError,
+    date_text,
     finish,
     language,
     read_form,
@@ -46,12 +48,16 @@ def _as_of(form: dict[str, str]) -> tuple[dt.date, dict[str, str]]:
     raw = form.get("as_of", "").strip()
     if not raw:
         return dt.date.today(), {}
+    from expressentry.web.forms import Reason
+
     try:
         on = dt.date.fromisoformat(raw)
     except ValueError:
-        return dt.date.today(), {"as_of": f"{raw!r} is not a date (YYYY-MM-DD)"}
+        text = f"{raw!r} is not a date (YYYY-MM-DD)"
+        return dt.date.today(), {"as_of": Reason(text, "form_reason.not_date", value=raw[:40])}
     if on < CRS_EPOCH:
-        return on, {"as_of": "Express Entry began on 2015-01-01"}
+        text = "Express Entry began on 2015-01-01"
+        return on, {"as_of": Reason(text, "form_reason.before_express_entry")}
     return on, {}
 
 
@@ -74,8 +80,11 @@ def _assess_form(form: dict[str, str], what: str) -> dict[str, Any]:
         result = score(profile, on)
         out: dict[str, Any] = {"as_of": on, "score": result, "problems": {}}
         if what == "score":
+            from expressentry.rounds.context import compare
+
             out["trace"] = explain(result)
             out["suggestions"] = improve(profile, on, limit=5)[1]
+            out["rounds_context"] = compare(profile, on)
         out["eligibility"] = assess(profile, on)
     except (BeforeExpressEntry, NotInForce) as exc:
         return {"problems": {"as_of": str(exc)}, "as_of": on}
@@ -86,8 +95,25 @@ async def _assessed_page(request: Request, what: str) -> HTMLResponse:
     """The score or eligibility page with the result of the posted form."""
     form = await read_form(request)
     result = await run_in_threadpool(_assess_form, form, what)
+    if result.get("score") is not None and what == "score":
+        _in_words(result, language(request))
     status = 422 if result["problems"] else 200
     return render(request, f"{what}.html", status, form=FORM, values=form, result=result)
+
+
+def _in_words(result: dict[str, Any], lang: str) -> None:
+    """The explanation, the suggestions and the rules' date in the page's language."""
+    from expressentry.rules.tables import default_rulebook
+    from expressentry.web import explained
+    from expressentry.web.i18n import translator
+
+    t = translator(lang)
+    score = result["score"]
+    result["trace_text"] = explained.trace(result["trace"], score.facts, t, lang)
+    result["notes"] = explained.notes(score.facts, t, lang)
+    result["suggestion_text"] = [explained.suggestion(s, t, lang) for s in result["suggestions"]]
+    since = default_rulebook()["crs.versions"].version_at(score.as_of).effective_from
+    result["rules_since"] = since
 
 
 @router.get("/score", response_class=HTMLResponse)
@@ -194,6 +220,41 @@ def category_page(request: Request, slug: str) -> HTMLResponse:
     )
 
 
+@router.get("/occupations", response_class=HTMLResponse)
+def occupations_page(request: Request) -> HTMLResponse:
+    """Search NOC 2021 by code or by words of the English or French title; each unit group
+    with its TEER and whether its work is skilled for Express Entry today."""
+    from expressentry.profile.facts import is_skilled
+    from expressentry.rules import noc
+
+    q = request.query_params.get("q", "")[:100]
+    hits = noc.search_both(q) if q.strip() else []
+    shown, page, pages = _paged(hits, request.query_params.get("page"), 25)
+    french = noc.french_titles()
+    today = dt.date.today()
+    rows = [
+        {
+            "code": g.code,
+            "title": french.get(g.code, g.title) if language(request) == "fr" else g.title,
+            "teer": g.teer,
+            "skilled": is_skilled(g.code, today),
+        }
+        for g in shown
+    ]
+    from urllib.parse import urlencode
+
+    return render(
+        request,
+        "occupations.html",
+        q=q,
+        rows=rows,
+        total=len(hits),
+        page=page,
+        pages=pages,
+        pager_query=urlencode({"q": q}) + "&" if q else "",
+    )
+
+
 # --- logging in and out -------------------------------------------------------------------------
 
 HOME_OF = {"candidate": "/candidate", "officer": "/officer", "analyst": "/analyst"}
@@ -285,10 +346,18 @@ def _candidate_view(request: Request, user: Any) -> dict[str, Any]:
 
     if not user.profile_id:
         return {"view": None, "values": {}, "fits": True}
+    from expressentry.rounds.context import compare
+
     view = profile_view(services(request), user.profile_id)
     profile = parse_profile(view["profile"])
     values = form_from_profile(profile)
-    return {"view": view, "values": values, "fits": fits_form(profile, values)}
+    return {
+        "view": view,
+        "values": values,
+        "fits": fits_form(profile, values),
+        # the score the pool holds, on the day it was assessed: the numbers on the page agree
+        "rounds_context": compare(profile, dt.date.fromisoformat(view["scored_on"])),
+    }
 
 
 @router.get("/candidate", response_class=HTMLResponse)
@@ -369,12 +438,22 @@ def officer_page(request: Request) -> HTMLResponse:
     svc = services(request)
     stats = svc.pool.stats()
     lang = language(request)
+    from expressentry.rules.categories import default_categories
+
+    # every category version in force today, from the data (one no profile meets yet too: it
+    # has no bit in the pool, so the pool's own counts leave it out); expired versions are not
+    counted = stats["eligible_by_category"]
+    in_force = [
+        (v.slug, v.year, counted.get(f"{v.slug}:{v.year}", 0))
+        for v in default_categories().in_force(dt.date.today())
+    ]
     return render(
         request,
         "officer.html",
         stats=stats,
         chart=charts.distribution_svg(stats["distribution"], lang),
         category_names=_category_names(),
+        categories_in_force=in_force,
     )
 
 
@@ -405,48 +484,89 @@ def officer_rounds(request: Request) -> HTMLResponse:
     )
 
 
+def _round_problems(form: dict[str, str], lang: str) -> tuple[dict[str, str], Any]:
+    """The round form's problems by field, in the page's language, and the round's time."""
+    from expressentry.rules.categories import (
+        CategoryNotInForce,
+        UnknownCategory,
+        default_categories,
+    )
+    from expressentry.web.i18n import translator
+
+    t = translator(lang)
+    problems: dict[str, str] = {}
+    round_type = form.get("round_type", "")
+    if round_type not in ("general", "program", "category"):
+        problems["round_type"] = t("round_form.type")
+    size = form.get("size", "").strip()
+    if not size.isdigit() or not 1 <= int(size) <= 1_000_000:
+        problems["size"] = t("round_form.size")
+    minimum = form.get("minimum_crs", "").strip()
+    if minimum and (not minimum.isdigit() or int(minimum) > 1200):
+        problems["minimum_crs"] = t("round_form.minimum")
+    at = None
+    try:
+        at = dt.datetime.fromisoformat(form.get("at", "").strip()) if form.get("at") else None
+        if at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=dt.UTC)
+    except ValueError:
+        problems["at"] = t("round_form.at")
+    on = (at or dt.datetime.now(dt.UTC)).date()
+    if round_type == "program" and form.get("program") not in ("cec", "fsw", "fst", "pnp"):
+        problems["program"] = t("round_form.program")
+    if round_type == "category":
+        slug = form.get("category") or ""
+        book = default_categories()
+        names = ", ".join(t("category." + v.slug) for v in book.in_force(on))
+        if not slug:
+            problems["category"] = t("round_form.category", date=date_text(on, lang), known=names)
+        else:
+            try:
+                book.version_at(slug[:100], on)
+            except (UnknownCategory, CategoryNotInForce):
+                problems["category"] = t(
+                    "round_form.category_not_in_force",
+                    date=date_text(on, lang),
+                    known=names,
+                )
+    return problems, at
+
+
 @router.post("/officer/rounds", response_class=HTMLResponse)
 async def officer_round_post(request: Request) -> Response:
+    """Preview a round; "Run the round" previews it again and asks for a confirmation that
+    names how many will be invited; only the confirmed form (``confirm=yes``, with the time
+    previewed) runs it."""
     from expressentry.api.officer import round_error
     from expressentry.pool.service import PoolError
     from expressentry.rounds.service import RoundError, RoundRequest
 
     user = require_role(request, "officer")
     form = await read_form(request)
-    problems: dict[str, str] = {}
+    problems, at = _round_problems(form, language(request))
     round_type = form.get("round_type", "")
-    if round_type not in ("general", "program", "category"):
-        problems["round_type"] = "choose general, program or category"
-    size = form.get("size", "").strip()
-    if not size.isdigit() or not 1 <= int(size) <= 1_000_000:
-        problems["size"] = "a whole number from 1 to 1,000,000"
-    minimum = form.get("minimum_crs", "").strip()
-    if minimum and (not minimum.isdigit() or int(minimum) > 1200):
-        problems["minimum_crs"] = "a CRS score from 0 to 1,200"
-    try:
-        at = dt.datetime.fromisoformat(form.get("at", "").strip()) if form.get("at") else None
-        if at is not None and at.tzinfo is None:
-            at = at.replace(tzinfo=dt.UTC)
-    except ValueError:
-        problems["at"] = "a date and time (YYYY-MM-DDTHH:MM)"
-        at = None
     result = None
     action = "run" if form.get("action") == "run" else "preview"
+    confirming = False
     if not problems:
+        minimum = form.get("minimum_crs", "").strip()
         req = RoundRequest(
             at=at or dt.datetime.now(dt.UTC),
             round_type=round_type,
-            size=int(size),
+            size=int(form["size"]),
             program=(form.get("program") or None) if round_type == "program" else None,
             category=(form.get("category") or None) if round_type == "category" else None,
             minimum_crs=int(minimum) if minimum else None,
         )
         rounds = services(request).rounds
         try:
-            if action == "run":
+            if action == "run" and form.get("confirm") == "yes":
                 result = await run_in_threadpool(rounds.run, req, actor=user.username)
                 return redirect(request, f"/officer/rounds/{result.round_id}?ran=1")
             result = await run_in_threadpool(rounds.preview, req)
+            confirming = action == "run"
+            # the confirmation runs the round at the time previewed: the same invitees
+            form = {**form, "at": req.at.strftime("%Y-%m-%dT%H:%M:%S")}
         except (RoundError, PoolError) as exc:
             field, reason = round_error(exc)
             problems["_form" if field == "(round)" else field] = reason
@@ -458,6 +578,7 @@ async def officer_round_post(request: Request) -> Response:
         values=form,
         problems=problems,
         result=result,
+        confirming=confirming,
         **context,
     )
 
@@ -481,6 +602,13 @@ def officer_round(request: Request, round_id: int) -> HTMLResponse:
     )
 
 
+def _paged(rows: list[Any], page: str | None, size: int = 50) -> tuple[list[Any], int, int]:
+    """The rows of one page, the page number and the number of pages."""
+    pages = max(1, -(-len(rows) // size))
+    number = _int(page, 1, 1, pages)
+    return rows[(number - 1) * size : number * size], number, pages
+
+
 @router.get("/officer/itas", response_class=HTMLResponse)
 def officer_itas(request: Request) -> HTMLResponse:
     require_role(request, "officer")
@@ -488,42 +616,136 @@ def officer_itas(request: Request) -> HTMLResponse:
     if status not in (None, "outstanding", "applied", "declined", "expired"):
         status = None
     rows = services(request).invitations.list(status=status)
-    page = _int(request.query_params.get("page"), 1, 1, max(1, -(-len(rows) // 50)))
+    # newest first: the latest round's invitations open the first page, in rank order
+    rows.sort(key=lambda r: (-r["round_id"], r["rank"]))
+    shown, page, pages = _paged(rows, request.query_params.get("page"))
     return render(
-        request,
-        "itas.html",
-        itas=rows[(page - 1) * 50 : page * 50],
-        total=len(rows),
-        page=page,
-        pages=max(1, -(-len(rows) // 50)),
-        status=status,
+        request, "itas.html", itas=shown, total=len(rows), page=page, pages=pages, status=status
     )
+
+
+@router.get("/officer/profiles/{profile_id}", response_class=HTMLResponse)
+def officer_profile(request: Request, profile_id: str) -> HTMLResponse:
+    """A profile as an officer sees it: its state, score breakdown, programs, categories,
+    invitations and applications (invitees link here)."""
+    from expressentry.api.candidate import profile_view
+    from expressentry.pool.service import PoolError
+
+    require_role(request, "officer")
+    svc = services(request)
+    try:
+        view = profile_view(svc, profile_id[:100])
+    except PoolError:
+        raise PageError(404, "error.not_found") from None
+    applications = [a for a in svc.invitations.applications() if a["profile_id"] == profile_id]
+    return render(request, "officer_profile.html", view=view, applications=applications)
 
 
 @router.get("/officer/applications", response_class=HTMLResponse)
 def officer_applications(request: Request) -> HTMLResponse:
     require_role(request, "officer")
-    rows = services(request).invitations.applications()
-    return render(request, "applications.html", applications=rows[::-1])
+    status = request.query_params.get("status") or None
+    if status not in (None, "submitted", "approved", "refused"):
+        status = None
+    rows = [
+        a
+        for a in services(request).invitations.applications()[::-1]
+        if status is None or a["status"] == status
+    ]
+    shown, page, pages = _paged(rows, request.query_params.get("page"))
+    return render(
+        request,
+        "applications.html",
+        applications=shown,
+        total=len(rows),
+        page=page,
+        pages=pages,
+        status=status,
+    )
+
+
+def _decision_context(request: Request, application: int) -> dict[str, Any]:
+    """The application, its verified profile, the profile's score recomputed as of the
+    invitation and its program and category eligibility on that day."""
+    from expressentry.eligibility.assess import assess
+    from expressentry.profile.model import parse_profile
+    from expressentry.rounds.itas import ItaError
+    from expressentry.scoring.crs import score
+
+    svc = services(request)
+    try:
+        app = svc.invitations.application(application)
+    except ItaError:
+        raise PageError(404, "error.not_found") from None
+    verified = parse_profile(app["profile"])
+    on = dt.datetime.fromisoformat(app["issued_at"]).date()
+    recomputed = score(verified, on, svc.pool.rulebook)
+    eligibility = assess(verified, on, svc.pool.rulebook, svc.pool.categories)
+    category = next((c for c in eligibility.categories if c.slug == app["category"]), None)
+    return {
+        "app": app,
+        "on": on,
+        "verified": verified,
+        "recomputed": recomputed,
+        "eligibility": eligibility,
+        "round_category": category,
+        "document": json.dumps(app["profile"], indent=2, ensure_ascii=False),
+    }
+
+
+@router.get("/officer/applications/{application}", response_class=HTMLResponse)
+def officer_application(request: Request, application: int) -> HTMLResponse:
+    require_role(request, "officer")
+    context = _decision_context(request, application)
+    return render(
+        request,
+        "decision.html",
+        problems={},
+        values={},
+        decided=request.query_params.get("decided") == "1",
+        **context,
+    )
 
 
 @router.post("/officer/applications/{application}", response_class=HTMLResponse)
 async def officer_decide(request: Request, application: int) -> Response:
+    """Record a decision: the officer's finding on admissibility (yes or no, chosen) and the
+    reasons, always written; the checks of the rules are recorded with them."""
     from expressentry.rounds.itas import ItaError
+    from expressentry.web.i18n import translator
 
     user = require_role(request, "officer")
     form = await read_form(request)
+    t = translator(language(request))
+    problems: dict[str, str] = {}
+    admissible = form.get("admissible", "")
+    if admissible not in ("yes", "no"):
+        problems["admissible"] = t("decision_form.choose")
+    reasons = form.get("finding", "").strip()[:2000]
+    if not reasons:
+        problems["finding"] = t("decision_form.reasons_needed")
+    if problems:
+        context = await run_in_threadpool(_decision_context, request, application)
+        return render(
+            request,
+            "decision.html",
+            422,
+            problems=problems,
+            values=form,
+            decided=False,
+            **context,
+        )
     try:
         await run_in_threadpool(
             services(request).invitations.decide,
             application,
-            admissible=form.get("admissible") == "yes",
-            finding=form.get("finding", "")[:2000],
+            admissible=admissible == "yes",
+            finding=reasons,
             actor=user.username,
         )
     except ItaError as exc:
         raise PageError(409, "error.conflict", detail=str(exc)) from None
-    return redirect(request, "/officer/applications")
+    return redirect(request, f"/officer/applications/{application}?decided=1")
 
 
 # --- analyst ------------------------------------------------------------------------------------
