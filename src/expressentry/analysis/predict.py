@@ -38,7 +38,6 @@ from typing import Any
 import numpy as np
 
 from expressentry.analysis.model import (
-    BETA0,
     BETA_GRID,
     GAMMA0,
     GAMMA_GRID,
@@ -55,7 +54,11 @@ from expressentry.analysis.model import (
 )
 from expressentry.rounds.history import HistoricalRound
 
-METHODS = ("stock-flow", "persistence", "uniform")
+METHODS = ("ensemble", "stock-flow", "persistence", "uniform")
+DEFAULT_METHOD = "ensemble"
+#: the weights of stock-flow (against persistence) the ensemble chooses from
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+ENSEMBLE_WINDOW = 10
 MODES = ("nowcast", "forecast")
 #: rounds whose errors choose the slope, whose shares calibrate a kind, whose residuals set
 #: the range
@@ -75,6 +78,8 @@ FALLBACK_SHARE = 0.3
 
 #: the arrival shapes the online choice picks from
 SHAPES: tuple[Shape, ...] = tuple(Shape(b, g) for b in BETA_GRID for g in GAMMA_GRID)
+#: the slopes inside 601-1200 that provincial nominee rounds choose from
+NOMINEE_GAMMA_GRID: tuple[float, ...] = (0.01, 0.005, 0.0025, *GAMMA_GRID)
 
 
 class PredictionError(ValueError):
@@ -147,7 +152,7 @@ class Predictor:
         self.model = history if isinstance(history, PoolModel) else PoolModel(history)
         self._raw: dict[tuple, int | None] = {}
         self._share: dict[tuple, float | None] = {}
-        self._shapes: dict[tuple, Shape] = {}
+        self._shapes: dict[tuple, Any] = {}
         self._point: dict[tuple, int | None] = {}
 
     # --- the historical rounds as targets --------------------------------------------------------
@@ -209,7 +214,9 @@ class Predictor:
 
     def share(self, target: Target, shape: Shape, uniform: bool = False) -> float:
         """k: the share of the pool at or above the cutoff that a round of this kind invites."""
-        if target.kind == "general":
+        if target.kind in ("general", "pnp"):
+            # a general round invites everyone at or above its cutoff; a PNP round every
+            # nominee, and every candidate at 601 or more is one
             return 1.0
         k = self.model.rounds_before(target.at)
         implied = self._uniform_share if uniform else self.implied_share
@@ -222,20 +229,29 @@ class Predictor:
                 return max(1e-4, statistics.median(values[-SHARE_WINDOW:]))
         return DEFAULT_SHARE.get(target.kind, FALLBACK_SHARE)
 
-    def slope(self, k: int, mode: str) -> Shape:
-        """The arrival shape chosen on the last 10 general rounds among the first ``k``."""
-        key = (k, mode)
+    def slope(self, k: int, mode: str, kind: str = "general") -> Shape:
+        """The arrival shape chosen on the last 10 rounds among the first ``k``: general
+        rounds choose both slopes; provincial nominee rounds, which invite only from 601-1200,
+        choose the slope inside it (the other from the general rounds)."""
+        learn = "pnp" if kind == "pnp" else "general"
+        key = (k, mode, learn)
         if key in self._shapes:
             return self._shapes[key]
+        if learn == "pnp":
+            base = self.slope(k, mode)
+            shapes = tuple(Shape(base.beta, g) for g in NOMINEE_GAMMA_GRID)
+            default = Shape(base.beta, GAMMA0)
+        else:
+            shapes, default = SHAPES, Shape()
         targets = [
             (j, t)
-            for j in self._earlier_of_kind(k, "general")
-            if (t := self.target_of(j, mode)) is not None and self.state(t, Shape()) is not None
+            for j in self._earlier_of_kind(k, learn)
+            if (t := self.target_of(j, mode)) is not None and self.state(t, default) is not None
         ][-SLOPE_WINDOW:]
-        chosen = Shape()
+        chosen = default
         if len(targets) >= 3:
             best: tuple[float, float] | None = None
-            for shape in SHAPES:
+            for shape in shapes:
                 errors = []
                 for j, t in targets:
                     p = self._raw_point(t, shape)
@@ -244,7 +260,7 @@ class Predictor:
                 if not errors:
                     continue
                 # ties to the shape nearest the fixed one
-                near = abs(shape.beta - BETA0) / 0.005 + abs(shape.gamma - GAMMA0) / 0.0025
+                near = abs(shape.beta - default.beta) / 0.005 + abs(shape.gamma - GAMMA0) / 0.0025
                 score = (sum(errors) / len(errors), near)
                 if best is None or score < best:
                     best, chosen = score, shape
@@ -274,7 +290,15 @@ class Predictor:
         k = self.model.rounds_before(target.at)
         out: int | None = None
         if method == "stock-flow":
-            out = self._raw_point(target, self.slope(k, target.mode))
+            out = self._raw_point(target, self.slope(k, target.mode, target.kind))
+        elif method == "ensemble":
+            flow = self.point(target, "stock-flow")
+            last = self.point(target, "persistence")
+            if flow is None or last is None:
+                out = flow if last is None else last
+            else:
+                w = self.weight(k, target.kind, target.mode)
+                out = round(w * flow + (1 - w) * last)
         elif method == "persistence":
             previous = self._previous(k, target.kind)
             out = self.model.rounds[previous].crs_cutoff if previous is not None else None
@@ -287,6 +311,34 @@ class Predictor:
             raise PredictionError(f"--method: unknown method {method!r} ({', '.join(METHODS)})")
         self._point[key] = out
         return out
+
+    def weight(self, k: int, kind: str, mode: str) -> float:
+        """The ensemble's weight of stock-flow, chosen on the last 10 earlier rounds of the
+        kind's family by their error (ties to the larger weight; 1 until 3 exist)."""
+        family = family_of(kind)
+        key = ("weight", k, family, mode)
+        if key in self._shapes:
+            return self._shapes[key]  # type: ignore[return-value]
+        pairs: list[tuple[int, int, int]] = []
+        for j in self._earlier_of_family(k, family):
+            t = self.target_of(j, mode)
+            if t is None:
+                continue
+            flow, last = self.point(t, "stock-flow"), self.point(t, "persistence")
+            if flow is not None and last is not None:
+                pairs.append((self.model.rounds[j].crs_cutoff, flow, last))
+        pairs = pairs[-ENSEMBLE_WINDOW:]
+        chosen = 1.0
+        if len(pairs) >= 3:
+            chosen = min(
+                WEIGHTS,
+                key=lambda w: (
+                    sum(abs(real - round(w * f + (1 - w) * p)) for real, f, p in pairs),
+                    -w,
+                ),
+            )
+        self._shapes[key] = chosen  # type: ignore[assignment]
+        return chosen
 
     def _previous(self, k: int, kind: str) -> int | None:
         same = self._earlier_of_kind(k, kind)
@@ -361,7 +413,7 @@ class Predictor:
         ratio = target.size / max(1, r.invitations)
         return pause or ratio > SIZE_CHANGE or ratio < 1 / SIZE_CHANGE
 
-    def predict(self, target: Target, method: str = "stock-flow") -> Prediction:
+    def predict(self, target: Target, method: str = DEFAULT_METHOD) -> Prediction:
         if target.size <= 0:
             raise PredictionError(
                 f"--size: a round invites at least one candidate (got {target.size})"
@@ -392,12 +444,14 @@ class Predictor:
             basis["share"] = round(self.share(target, Shape(), uniform=True), 4)
             basis["range_from"] = "the band that holds the cutoff"
             return Prediction(predicted, low, high, method, target.mode, target, basis)
-        if method == "stock-flow":
-            shape = self.slope(k, target.mode)
+        if method in ("stock-flow", "ensemble"):
+            shape = self.slope(k, target.mode, target.kind)
             state = self.state(target, shape)
-            assert state is not None
-            basis.update(state.basis())
+            if state is not None:
+                basis.update(state.basis())
             basis["share"] = round(self.share(target, shape), 4)
+            if method == "ensemble":
+                basis["weight"] = self.weight(k, target.kind, target.mode)
         width, whose, n = self.half_width(target, method)
         widened = self.unusual(target)
         if widened:
