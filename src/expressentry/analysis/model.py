@@ -57,7 +57,7 @@ MIN_EXPOSURE_DAYS = 3.0
 #: the slope of arrivals inside 601-1200 (a nominee holds 600 points plus a core score); none
 #: assumed until the online choice has rounds to learn it from
 GAMMA0 = 0.0
-GAMMA_GRID: tuple[float, ...] = (0.0, -0.0025, -0.005, -0.0075, -0.01, -0.015, -0.02)
+GAMMA_GRID: tuple[float, ...] = (0.0, -0.005, -0.01, -0.015, -0.02)
 #: a band's arrival rate is estimated on the snapshots of this many days up to the one read
 RATE_WINDOW_DAYS = 28
 #: the nomination's points: every candidate at 601 or more holds one
@@ -164,6 +164,18 @@ class PoolState:
         }
 
 
+#: each score's band (an index into PARTITION), and each band's width
+BAND_INDEX = np.zeros(SCORES, dtype=np.intp)
+for _i, (_label, _lo, _hi) in enumerate(PARTITION):
+    BAND_INDEX[_lo : _hi + 1] = _i
+BAND_WIDTHS = np.array([hi - lo + 1 for _label, lo, hi in PARTITION], dtype=float)
+
+
+def band_sums(values: np.ndarray) -> np.ndarray:
+    """The sum of a per-score array over each band of PARTITION."""
+    return np.bincount(BAND_INDEX, weights=values, minlength=len(PARTITION))
+
+
 def largest_cutoff(at_or_above: np.ndarray, need: float) -> int:
     """The largest score c with G(c) >= need (0 if even the whole pool is fewer)."""
     reached = np.nonzero(at_or_above >= need - 1e-9)[0]
@@ -192,6 +204,9 @@ class PoolModel:
         self._events: list[tuple[tuple[float, int, int, float], ...]] = []
         self._exposure: dict[dt.date, np.ndarray] = {}
         self._states: dict[tuple, PoolState] = {}
+        self._shapes: dict[Shape, np.ndarray] = {}
+        self._weights: dict[tuple, np.ndarray] = {}
+        self._latest: dict[tuple, Snapshot | None] = {}
         self._scores = np.arange(SCORES)
 
     # --- which rounds and snapshots a moment may read -------------------------------------------
@@ -203,13 +218,22 @@ class PoolModel:
     def latest_snapshot(self, k: int, not_after: dt.date | None = None) -> Snapshot | None:
         """The newest snapshot published by the first ``k`` rounds (dated at most
         ``not_after``)."""
+        key = (k, not_after)
+        if key in self._latest:
+            return self._latest[key]
         best: Snapshot | None = None
         for s in self.own_snapshots[:k]:
             if s is None or (not_after is not None and s.date > not_after):
                 continue
             if best is None or (s.date, s.published_on) > (best.date, best.published_on):
                 best = s
+        self._latest[key] = best
         return best
+
+    def _recent(self, k: int) -> list[Snapshot]:
+        """The snapshots of the first ``k`` rounds within the rate window of the latest of
+        them (older ones are never in a window that ends at a snapshot they can read)."""
+        return [s for s in self.own_snapshots[max(0, k - 40) : k] if s is not None]
 
     # --- clearing events ------------------------------------------------------------------------
 
@@ -272,20 +296,27 @@ class PoolModel:
     def arrival_shape(self, shape: Shape) -> np.ndarray:
         """a(x): exp(beta (x - 500)) inside 501-600, exp(gamma (x - 600)) inside 601-1200, 1
         elsewhere. Only its shape inside a band counts."""
+        cached = self._shapes.get(shape)
+        if cached is not None:
+            return cached
         a = np.ones(SCORES)
         a[501:601] = np.exp(shape.beta * (np.arange(501, 601) - 500))
         a[601:] = np.exp(shape.gamma * (np.arange(601, SCORES) - 600))
+        self._shapes[shape] = a
         return a
 
-    def _band_weights(self, snap: Snapshot, a: np.ndarray) -> list[float]:
-        exposure = self.exposure(snap)
-        return [
-            max(
-                float((a * exposure)[lo : hi + 1].sum()),
-                MIN_EXPOSURE_DAYS * float(a[lo : hi + 1].sum()),
-            )
-            for _label, lo, hi in PARTITION
-        ]
+    def _band_weights(self, snap: Snapshot, shape: Shape) -> np.ndarray:
+        """Each band's sum of a*E (at least MIN_EXPOSURE_DAYS of a), memoised."""
+        key = (snap.date, shape)
+        cached = self._weights.get(key)
+        if cached is not None:
+            return cached
+        a = self.arrival_shape(shape)
+        sums = band_sums(a * self.exposure(snap))
+        floor = MIN_EXPOSURE_DAYS * band_sums(a)
+        out = np.maximum(sums, floor)
+        self._weights[key] = out
+        return out
 
     def state(self, snap: Snapshot, k: int, until: float, shape: Shape) -> PoolState:
         """The pool at ``until`` from ``snap``, reading only the first ``k`` rounds."""
@@ -296,28 +327,27 @@ class PoolModel:
         exposure = self.exposure(snap)
         a = self.arrival_shape(shape)
         weight = a * exposure
-        counts = np.zeros(SCORES)
-        for (_label, lo, hi), b in zip(PARTITION, snap.counts, strict=True):
-            w = weight[lo : hi + 1]
-            total = float(w.sum())
-            if b and total > 0:
-                counts[lo : hi + 1] = b * w / total
-            else:
-                counts[lo : hi + 1] = b / (hi - lo + 1)
+        totals = band_sums(weight)
+        published = np.asarray(snap.counts, dtype=float)
+        spread = np.where(totals > 0, published / np.where(totals > 0, totals, 1.0), 0.0)
+        counts = weight * spread[BAND_INDEX]
+        # a band without exposure (or an empty one) is spread evenly
+        flat = (totals <= 0) & (published > 0)
+        if flat.any():
+            even = (published / BAND_WIDTHS)[BAND_INDEX]
+            counts = np.where(flat[BAND_INDEX], even, counts)
         # arrivals per band per unit of a*E, on the recent snapshots (one is noisy: a band just
         # emptied has little exposure, and a holiday fortnight is not a year)
         recent = {snap.date: snap}
-        for s in self.own_snapshots[:k]:
-            if s is not None and 0 <= (snap.date - s.date).days <= RATE_WINDOW_DAYS:
+        for s in self._recent(k):
+            if 0 <= (snap.date - s.date).days <= RATE_WINDOW_DAYS:
                 recent.setdefault(s.date, s)
         numerators = np.zeros(len(PARTITION))
         denominators = np.zeros(len(PARTITION))
         for s in recent.values():
             numerators += np.asarray(s.counts, dtype=float)
-            denominators += np.asarray(self._band_weights(s, a))
-        rate = np.zeros(SCORES)
-        for i, (_label, lo, hi) in enumerate(PARTITION):
-            rate[lo : hi + 1] = numerators[i] / denominators[i] * a[lo : hi + 1]
+            denominators += self._band_weights(s, shape)
+        rate = (numerators / denominators)[BAND_INDEX] * a
         d = day_number(snap.date)
         now = d
         carried: list[str] = []

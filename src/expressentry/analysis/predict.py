@@ -28,6 +28,7 @@ round and carries it forward through the rounds held since and the arrivals.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import statistics
@@ -154,6 +155,7 @@ class Predictor:
         self._share: dict[tuple, float | None] = {}
         self._shapes: dict[tuple, Any] = {}
         self._point: dict[tuple, int | None] = {}
+        self._by_kind: dict[str, list[int]] = {}
 
     # --- the historical rounds as targets --------------------------------------------------------
 
@@ -168,10 +170,18 @@ class Predictor:
         return Target(r.date, r.invitations, self.model.kinds[j], None)
 
     def _earlier_of_kind(self, k: int, kind: str) -> list[int]:
-        return [j for j in range(k) if self.model.kinds[j] == kind]
+        """The rounds of ``kind`` among the first ``k`` (oldest first)."""
+        every = self._by_kind.setdefault(
+            kind, [j for j, other in enumerate(self.model.kinds) if other == kind]
+        )
+        return every[: bisect.bisect_left(every, k)]
 
     def _earlier_of_family(self, k: int, family: str) -> list[int]:
-        return [j for j in range(k) if family_of(self.model.kinds[j]) == family]
+        every = self._by_kind.setdefault(
+            "family:" + family,
+            [j for j, other in enumerate(self.model.kinds) if family_of(other) == family],
+        )
+        return every[: bisect.bisect_left(every, k)]
 
     # --- stock-flow ----------------------------------------------------------------------------
 
@@ -234,7 +244,12 @@ class Predictor:
         rounds choose both slopes; provincial nominee rounds, which invite only from 601-1200,
         choose the slope inside it (the other from the general rounds)."""
         learn = "pnp" if kind == "pnp" else "general"
-        key = (k, mode, learn)
+        learned_from = self._earlier_of_kind(k, learn)
+        if learn == "pnp":
+            # the choice changes only when a round it learns from is added
+            key: tuple = (len(learned_from), len(self._earlier_of_kind(k, "general")), mode, learn)
+        else:
+            key = (len(learned_from), mode, learn)
         if key in self._shapes:
             return self._shapes[key]
         if learn == "pnp":
@@ -245,7 +260,7 @@ class Predictor:
             shapes, default = SHAPES, Shape()
         targets = [
             (j, t)
-            for j in self._earlier_of_kind(k, learn)
+            for j in learned_from
             if (t := self.target_of(j, mode)) is not None and self.state(t, default) is not None
         ][-SLOPE_WINDOW:]
         chosen = default
@@ -316,11 +331,12 @@ class Predictor:
         """The ensemble's weight of stock-flow, chosen on the last 10 earlier rounds of the
         kind's family by their error (ties to the larger weight; 1 until 3 exist)."""
         family = family_of(kind)
-        key = ("weight", k, family, mode)
+        earlier = self._earlier_of_family(k, family)
+        key = ("weight", len(earlier), family, mode)
         if key in self._shapes:
             return self._shapes[key]  # type: ignore[return-value]
         pairs: list[tuple[int, int, int]] = []
-        for j in self._earlier_of_family(k, family):
+        for j in earlier:
             t = self.target_of(j, mode)
             if t is None:
                 continue
@@ -471,3 +487,124 @@ def state_document(state: PoolState) -> dict[str, Any]:
         "total": round(float(np.sum(state.counts)), 1),
         **state.basis(),
     }
+
+
+# --- the question as a person asks it ------------------------------------------------------------
+
+ROUND_TYPES = ("general", "program", "category")
+PROGRAMS = ("cec", "fsw", "fst", "pnp")
+#: predictors by history (the same tuple of rounds: the shipped or an imported history)
+_predictors: dict[int, tuple[Sequence[HistoricalRound], Predictor]] = {}
+
+
+def predictor_for(history: Sequence[HistoricalRound]) -> Predictor:
+    """One memoised predictor per history object (the history loader caches its tuple)."""
+    key = id(history)
+    cached = _predictors.get(key)
+    if cached is not None and cached[0] is history:
+        return cached[1]
+    if len(_predictors) > 4:
+        _predictors.clear()
+    p = Predictor(history)
+    _predictors[key] = (history, p)
+    return p
+
+
+def round_kind(
+    round_type: str | None,
+    program: str | None,
+    category: str | None,
+    history: Sequence[HistoricalRound] = (),
+) -> str:
+    """The kind of a round from ``--type``, ``--program`` and ``--category`` (checked)."""
+    from expressentry.rounds.history import CATEGORY_SLUGS
+
+    if round_type is not None and round_type not in ROUND_TYPES:
+        raise PredictionError(
+            f"--type: unknown round type {round_type!r} ({', '.join(ROUND_TYPES)})"
+        )
+    if program is not None and program not in PROGRAMS:
+        raise PredictionError(f"--program: unknown program {program!r} ({', '.join(PROGRAMS)})")
+    if program is not None and category is not None:
+        raise PredictionError(
+            "--category: a round is a program round or a category round, not both"
+        )
+    if category is not None:
+        known = set(CATEGORY_SLUGS) | {r.category for r in history if r.category}
+        if category not in known:
+            raise PredictionError(
+                f"--category: unknown category {category!r} (known: {', '.join(sorted(known))})"
+            )
+    if round_type is None:
+        round_type = "program" if program else "category" if category else "general"
+    if round_type == "general":
+        if program or category:
+            raise PredictionError("--type: a general round has no program or category")
+        return "general"
+    if round_type == "program":
+        if not program:
+            raise PredictionError(
+                "--program: a program round needs its program (cec, fsw, fst, pnp)"
+            )
+        if category:
+            raise PredictionError("--category: a program round has no category")
+        return program
+    if not category:
+        raise PredictionError("--category: a category round needs its category (a slug)")
+    if program:
+        raise PredictionError("--program: a category round has no program")
+    return f"category:{category}"
+
+
+def predict_round(
+    history: Sequence[HistoricalRound],
+    size: int,
+    *,
+    round_type: str | None = None,
+    program: str | None = None,
+    category: str | None = None,
+    at: dt.date | None = None,
+    distribution_date: dt.date | None = None,
+    method: str = DEFAULT_METHOD,
+) -> Prediction:
+    """The cutoff of a round of ``size`` held on ``at``.
+
+    With ``distribution_date``, a nowcast from the snapshot published as of that date (by a
+    round dated at most ``at``; the day after it when ``at`` is not given). Without, a forecast
+    from the latest snapshot published before ``at`` (default: the day after the round that
+    published the latest).
+    """
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        raise PredictionError(f"--size: a round invites at least one candidate (got {size})")
+    if method not in METHODS:
+        raise PredictionError(f"--method: unknown method {method!r} ({', '.join(METHODS)})")
+    kind = round_kind(round_type, program, category, history)
+    if not history:
+        raise PredictionError("--history: the rounds history is empty")
+    p = predictor_for(history)
+    model = p.model
+    snapshots = [s for s in model.own_snapshots if s is not None]
+    if not snapshots:
+        raise PredictionError("--history: the rounds history has no pool distribution")
+    snapshot: Snapshot | None = None
+    if distribution_date is not None:
+        published = [
+            s
+            for s in snapshots
+            if s.date <= distribution_date and (at is None or s.published_on <= at)
+        ]
+        if not published:
+            first = min(s.date for s in snapshots)
+            raise PredictionError(
+                f"--distribution-date: no pool distribution was published as of "
+                f"{distribution_date} (the first is of {first})"
+            )
+        snapshot = max(published, key=lambda s: (s.date, s.published_on))
+        if at is None:
+            at = snapshot.date + dt.timedelta(days=1)
+        if snapshot.date > at:
+            raise PredictionError(f"--at: {at} is before the distribution of {snapshot.date}")
+    elif at is None:
+        # the day after the latest snapshot became known (the round that published it)
+        at = max(s.published_on for s in snapshots) + dt.timedelta(days=1)
+    return p.predict(Target(at, size, kind, snapshot), method)

@@ -1,4 +1,4 @@
-"""``expressentry pool synth``, ``simulate``, ``predict-cutoff``, ``plan`` and ``demo``."""
+"""``expressentry pool synth``, ``simulate``, ``plan`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -72,7 +72,10 @@ def pool_synth(
 
 def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate_command)
-    app.command("predict-cutoff")(predict_cutoff_command)
+    # predict-cutoff is the pool model's (cli.analysis_commands); its old method: --method uniform
+    from expressentry.cli import analysis_commands
+
+    analysis_commands.register(app)
     app.command("plan")(plan_command)
     app.command("demo")(demo_command)
 
@@ -120,37 +123,6 @@ def simulate_command(
         f"{s['same_band']} of {s['compared']} simulated cutoffs in the real cutoff's band; "
         f"mean absolute error {s['mean_absolute_error']} points"
     )
-
-
-def predict_cutoff_command(
-    distribution_date: Annotated[
-        str,
-        typer.Option(
-            "--distribution-date", help="Use the distribution published nearest this date."
-        ),
-    ],
-    size: Annotated[int, typer.Option("--size", help="Invitations in a general round.")],
-    as_json: JsonOption = False,
-) -> None:
-    """Predict the lowest CRS a general round of SIZE invitations would invite."""
-    from expressentry.simulation.predict import predict
-
-    if size <= 0:
-        fail(f"--size: a round invites at least one candidate (got {size})")
-    on = _date(distribution_date, "--distribution-date")
-    try:
-        p = predict(size, on)
-    except LookupError as exc:
-        fail(str(exc))
-    if as_json:
-        typer.echo(json.dumps(p.document()))
-        return
-    typer.echo(
-        f"A general round of {size:,} on the pool of {p.distribution_date} ({p.source}): "
-        f"lowest CRS about {p.predicted_cutoff}, between {p.low} and {p.high} (the {p.band} band)."
-    )
-    if p.note:
-        typer.echo(f"Note: {p.note}.")
 
 
 def plan_command(
