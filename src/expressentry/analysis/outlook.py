@@ -195,6 +195,51 @@ def pattern(
     )
 
 
+_patterns: dict[tuple[int, dt.date], tuple[Sequence[HistoricalRound], Pattern]] = {}
+
+
+def cached_pattern(history: Sequence[HistoricalRound], as_of: dt.date) -> Pattern:
+    """``pattern`` memoised per history object and day (the pages and the API ask often)."""
+    key = (id(history), as_of)
+    hit = _patterns.get(key)
+    if hit is not None and hit[0] is history:
+        return hit[1]
+    if len(_patterns) > 16:
+        _patterns.clear()
+    made = pattern(history, as_of)
+    _patterns[key] = (history, made)
+    return made
+
+
+def candidate_from_values(values: dict[str, Any]) -> Candidate:
+    """A candidate from ``{"crs": N, "programs": [...], "nominated": bool, "categories":
+    [...], "profile_id": "..."}``; raises ``ValueError`` naming the field."""
+    from expressentry.rounds.history import CATEGORY_SLUGS
+
+    known = {"crs", "programs", "nominated", "categories", "profile_id"}
+    for key in values:
+        if key not in known:
+            raise ValueError(f"{key}: not a field of a candidate ({', '.join(sorted(known))})")
+    crs = values.get("crs")
+    if isinstance(crs, bool) or not isinstance(crs, int) or not 0 <= crs <= 1200:
+        raise ValueError(f"crs: {crs!r} is not a CRS score (a whole number from 0 to 1,200)")
+    programs = values.get("programs", ["fsw"])
+    if not isinstance(programs, list) or not all(p in ("fsw", "cec", "fst") for p in programs):
+        raise ValueError(f"programs: {programs!r} is not a list of fsw, cec and fst")
+    nominated = values.get("nominated", False)
+    if not isinstance(nominated, bool):
+        raise ValueError(f"nominated: {nominated!r} is not true or false")
+    categories = values.get("categories", [])
+    if not isinstance(categories, list) or not all(
+        isinstance(c, str) and c in CATEGORY_SLUGS for c in categories
+    ):
+        raise ValueError(f"categories: {categories!r} is not a list of category slugs")
+    profile_id = values.get("profile_id")
+    if profile_id is not None and not isinstance(profile_id, str):
+        raise ValueError(f"profile_id: {profile_id!r} is not a string")
+    return Candidate(crs, frozenset(programs), nominated, frozenset(categories), profile_id)
+
+
 def _errors(p: Predictor, k: int, kind: str) -> list[float]:
     """The ensemble's forecast errors (real - predicted) on earlier rounds of the kind, or of
     its family, or persistence's, as its range uses them."""

@@ -60,6 +60,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "column.coverage": "80% coverage",
         "column.mean_width": "mean width",
         "year.all": "all",
+        "family.general": "general",
+        "family.cec": "CEC",
+        "family.fsw": "FSW",
+        "family.fst": "FST",
+        "family.pnp": "PNP",
+        "family.category": "category",
+        "outlook.line": (
+            "{who}: CRS {crs}. Chance of an invitation within 1 month {m1}, 3 months {m3}, "
+            "6 months {m6}, 12 months {m12}."
+        ),
+        "outlook.assumptions": (
+            "Assumes the round pattern of {start} to {end} goes on ({rounds} rounds: {kinds}), "
+            "with cutoffs from the pool model (distribution as of {snapshot}) and its past "
+            "errors; {simulations} simulated years."
+        ),
+        "outlook.no_snapshot": "no distribution published yet",
+        "outlook.calibration": "Outlook calibration: invitation within {months} months",
+        "outlook.brier": (
+            "Brier score {period}: outlook {outlook}, baseline {baseline} ({candidates} virtual "
+            "candidates, {share} invited)."
+        ),
+        "outlook.baseline": (
+            "Baseline: invited if a round of the last 6 months that it was eligible for had a "
+            "cutoff at or below its score."
+        ),
+        "column.from": "from",
+        "column.to": "to",
+        "column.candidates": "candidates",
+        "column.mean_probability": "stated probability",
+        "column.invited_share": "invited",
     },
     "fr": {
         "mode.nowcast": "Estimation immédiate",
@@ -109,6 +139,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "column.coverage": "couverture à 80 %",
         "column.mean_width": "largeur moyenne",
         "year.all": "toutes",
+        "family.general": "générales",
+        "family.cec": "CEC",
+        "family.fsw": "PTQF",
+        "family.fst": "PTMSF",
+        "family.pnp": "PCP",
+        "family.category": "catégorie",
+        "outlook.line": (
+            "{who} : SCG {crs}. Probabilité d'une invitation d'ici 1 mois {m1}, 3 mois {m3}, "
+            "6 mois {m6}, 12 mois {m12}."
+        ),
+        "outlook.assumptions": (
+            "Suppose que le rythme des rondes du {start} au {end} se poursuit ({rounds} rondes : "
+            "{kinds}), avec des notes limites tirées du modèle du bassin (répartition au "
+            "{snapshot}) et de ses erreurs passées; {simulations} années simulées."
+        ),
+        "outlook.no_snapshot": "aucune répartition encore publiée",
+        "outlook.calibration": "Étalonnage des perspectives : invitation d'ici {months} mois",
+        "outlook.brier": (
+            "Score de Brier {period} : perspectives {outlook}, référence {baseline} "
+            "({candidates} candidats virtuels, {share} invités)."
+        ),
+        "outlook.baseline": (
+            "Référence : invité si une ronde des 6 derniers mois à laquelle il était admissible "
+            "avait une note limite égale ou inférieure à sa note."
+        ),
+        "column.from": "de",
+        "column.to": "à",
+        "column.candidates": "candidats",
+        "column.mean_probability": "probabilité annoncée",
+        "column.invited_share": "invités",
     },
 }
 

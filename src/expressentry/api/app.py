@@ -20,6 +20,7 @@ from expressentry.api import (
     history,
     models,
     officer,
+    outlook,
     problems,
     reference,
     scoring,
@@ -61,6 +62,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     template = "#/components/schemas/{model}"
     components.update(_schemas_of(Profile, template))
     components.update(_schemas_of(models.WhatIfRequest, template))
+    components.update(_schemas_of(models.OutlookCandidate, template))
     components.update(_schemas_of(Problem, template))
     components.update(_schemas_of(auth.LoginRequest, template))
     components.update(_schemas_of(officer.RoundBody, template))
@@ -122,6 +124,7 @@ def create_app(database_url: str | None = None, *, web: bool = True) -> FastAPI:
     app.state.services = Services(database_url)
     problems.install(app)
     app.include_router(scoring.router)
+    app.include_router(outlook.router)
     app.include_router(reference.router)
     app.include_router(history.router)
     app.include_router(auth.router)

@@ -25,6 +25,7 @@ LangOption = Annotated[str, typer.Option("--lang", help="The language of the out
 def register(app: typer.Typer) -> None:
     app.command("predict-cutoff")(predict_cutoff_command)
     app.command("backtest")(backtest_command)
+    app.command("outlook")(outlook_command)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -78,7 +79,7 @@ def kind_words(lang: str, kind: str) -> str:
         return text(lang, "kind.general")
     if kind.startswith("category:"):
         return text(lang, "kind.category", category=kind.split(":", 1)[1])
-    return text(lang, "kind.program", program=kind.upper())
+    return text(lang, "kind.program", program=text(lang, f"family.{kind}"))
 
 
 def prediction_lines(doc: dict[str, Any], lang: str) -> list[str]:
@@ -235,6 +236,13 @@ def backtest_command(
         Path | None,
         typer.Option("--chart", help="Plot predicted ranges against real cutoffs (.svg or .png)."),
     ] = None,
+    outlook: Annotated[
+        bool,
+        typer.Option(
+            "--outlook",
+            help="Also check the invitation outlook's calibration (reliability and Brier score).",
+        ),
+    ] = False,
     lang: LangOption = "en",
     as_json: JsonOption = False,
 ) -> None:
@@ -271,8 +279,16 @@ def backtest_command(
             chart.write_bytes(backtest_chart(cases, labels, chart.suffix.lower()[1:]))
         except OSError as exc:
             fail(f"--chart: {chart}: cannot be written ({exc.strerror})")
+    calibration = None
+    if outlook:
+        from expressentry.analysis.outlook import calibrate
+
+        calibration = calibrate(rounds).document()
     if as_json:
-        typer.echo(json.dumps(result.document()))
+        doc = result.document()
+        if calibration is not None:
+            doc["outlook"] = calibration
+        typer.echo(json.dumps(doc))
         return
     rows = result.rows()
     checks = result.checks() if kind in (None, "general") and (from_year or 0) <= 2022 else []
@@ -285,7 +301,12 @@ def backtest_command(
             )
         for family in dict.fromkeys(r["kind"] for r in rows if r["mode"] == mode):
             _rows_table(
-                text(lang, "backtest.title", mode=text(lang, f"mode.{mode}"), kind=family),
+                text(
+                    lang,
+                    "backtest.title",
+                    mode=text(lang, f"mode.{mode}"),
+                    kind=text(lang, f"family.{family}"),
+                ),
                 [r for r in rows if r["mode"] == mode and r["kind"] == family],
                 lang,
             )
@@ -299,5 +320,127 @@ def backtest_command(
             seconds=f"{result.seconds:.1f}",
         )
     )
+    if calibration is not None:
+        print_calibration(calibration, lang)
     if chart is not None:
         typer.echo(text(lang, "backtest.chart", path=chart))
+
+
+def percent(lang: str, value: float) -> str:
+    text = f"{100 * value:.0f}"
+    return f"{text}\u00a0%" if lang == "fr" else f"{text}%"
+
+
+def outlook_lines(doc: dict[str, Any], lang: str, who: str) -> list[str]:
+    from expressentry.analysis.strings import text
+
+    p = doc["probability"]
+    return [
+        text(
+            lang,
+            "outlook.line",
+            who=who,
+            crs=doc["crs"],
+            m1=percent(lang, p["1"]),
+            m3=percent(lang, p["3"]),
+            m6=percent(lang, p["6"]),
+            m12=percent(lang, p["12"]),
+        )
+    ]
+
+
+def assumptions_line(basis: dict[str, Any], lang: str) -> str:
+    from expressentry.analysis.strings import text
+
+    snap = basis.get("snapshot")
+    return text(
+        lang,
+        "outlook.assumptions",
+        start=basis["pattern_from"],
+        end=basis["as_of"],
+        rounds=basis["pattern_rounds"],
+        kinds=", ".join(
+            f"{text(lang, f'family.{k}')} {n}" for k, n in sorted(basis["pattern_by_kind"].items())
+        ),
+        snapshot=snap["date"] if snap else text(lang, "outlook.no_snapshot"),
+        simulations=number(lang, basis["simulations"]),
+    )
+
+
+def outlook_command(
+    file: Annotated[
+        str, typer.Argument(help="A profile JSON file, a .jsonl file of profiles, or - (stdin).")
+    ],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The day of the outlook (default: today).")
+    ] = None,
+    history: HistoryOption = None,
+    lang: LangOption = "en",
+    as_json: JsonOption = False,
+) -> None:
+    """The probability of an invitation within 1, 3, 6 and 12 months for each profile, under
+    the round pattern of the last 12 months and the pool model's cutoffs."""
+    from expressentry.analysis.outlook import candidate_from_profile, pattern
+    from expressentry.analysis.predict import PredictionError
+    from expressentry.cli.main import _run_each
+
+    lang = _lang(lang)
+    on = _date(as_of, "--as-of") or dt.date.today()
+    rounds = load_rounds(history)
+    try:
+        pat = pattern(rounds, on)
+    except PredictionError as exc:
+        fail(str(exc))
+    shown = False
+
+    def handle(label: str, profile: Any) -> None:
+        nonlocal shown
+        from expressentry.analysis.outlook import Outlook
+
+        candidate = candidate_from_profile(profile, on)
+        doc = Outlook(candidate, pat.probabilities(candidate), pat.basis).document()
+        if as_json:
+            typer.echo(json.dumps(doc))
+            return
+        for line in outlook_lines(doc, lang, candidate.profile_id or label):
+            typer.echo(line)
+        shown = True
+
+    _run_each(file, handle)
+    if shown:
+        typer.echo(assumptions_line(pat.basis, lang))
+
+
+def print_calibration(doc: dict[str, Any], lang: str) -> None:
+    from expressentry.analysis.strings import text
+
+    _plain_table(
+        text(lang, "outlook.calibration", months=doc["horizon_months"]),
+        doc["reliability"],
+        ("from", "to", "candidates", "mean_probability", "invited_share"),
+        lang,
+    )
+    for period in ("all", "2025-2026"):
+        b = doc["brier"][period]
+        if b.get("candidates"):
+            typer.echo(
+                text(
+                    lang,
+                    "outlook.brier",
+                    period=text(lang, "year.all") if period == "all" else period,
+                    outlook=b["outlook"],
+                    baseline=b["baseline"],
+                    candidates=number(lang, b["candidates"]),
+                    share=percent(lang, b["invited_share"]),
+                )
+            )
+    typer.echo(text(lang, "outlook.baseline"))
+
+
+def _plain_table(
+    title: str, rows: list[dict[str, Any]], columns: tuple[str, ...], lang: str
+) -> None:
+    from expressentry.analysis.strings import text
+    from expressentry.cli.render import print_rows
+
+    print_rows(title, [{text(lang, f"column.{c}"): row.get(c) for c in columns} for row in rows])
