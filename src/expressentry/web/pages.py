@@ -52,6 +52,9 @@ def environment() -> Environment:
     )
     env.filters["number"] = number
     env.filters["date"] = date_text
+    from expressentry.web.pool_model import globals_
+
+    env.globals.update(globals_())
     return env
 
 
