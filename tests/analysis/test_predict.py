@@ -155,3 +155,13 @@ def test_a_question_that_cannot_be_answered_names_the_option(history, kwargs, fi
 def test_a_round_invites_someone(history) -> None:
     with pytest.raises(PredictionError, match=r"^--size:"):
         predict_round(history, 0)
+
+
+def test_plan_states_the_pool_model_s_prediction() -> None:
+    from expressentry.simulation.plan import plan
+
+    out = plan(dt.date(2025, 6, 1), size=2000)
+    model = out["model_prediction"]
+    assert model["mode"] == "forecast" and model["method"] == "ensemble"
+    assert model["low"] <= model["predicted_cutoff"] <= model["high"]
+    assert model["snapshot"]["date"] < "2025-06-01"

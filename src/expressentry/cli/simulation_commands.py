@@ -170,6 +170,15 @@ def plan_command(
             f"A round of {size:,}: lowest CRS about {p['predicted_cutoff']} "
             f"(between {p['low']} and {p['high']})."
         )
+    if "model_prediction" in result:
+        from expressentry.cli.analysis_commands import prediction_lines
+
+        model = result["model_prediction"]
+        if "problem" in model:
+            typer.echo(f"Pool model: {model['problem']}")
+        else:
+            for line in prediction_lines(model, "en"):
+                typer.echo(line)
     if "size_needed" in result:
         n = result["size_needed"]
         typer.echo(
