@@ -86,20 +86,42 @@ def simulate_command(
     ],
     pool_size: Annotated[int, typer.Option("--pool-size", min=1000)] = 250_000,
     seed: Annotated[int, typer.Option("--seed")] = 1,
+    even: Annotated[
+        bool,
+        typer.Option(
+            "--even",
+            help="Draw the pool evenly inside each band (no pool-model density or calibration).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Replay a year's real rounds against an evolving synthetic pool; compare the cutoffs."""
-    from expressentry.simulation.simulate import schedule_for, simulate, summary
+    """Replay a year's real rounds against an evolving synthetic pool; compare the cutoffs.
+
+    By default the pool is drawn from the pool model: scores inside each band from its density,
+    and the shares of CEC and of each category's candidates calibrated on what the year's
+    rounds invited."""
+    from expressentry.simulation.simulate import schedule_for, simulate, summary, summary_by_kind
 
     rounds = schedule_for(schedule)
     if not rounds:
         fail(f"--schedule: no rounds in the history for {schedule}")
+    calibration: dict = {}
     with progress_bar(not as_json) as step:
-        results = simulate(rounds, pool_size, seed, progress=step)
+        results = simulate(
+            rounds, pool_size, seed, progress=step, calibrated=not even, report=calibration
+        )
     if as_json:
         for r in results:
             typer.echo(json.dumps(r.document()))
-        typer.echo(json.dumps({"summary": summary(results)}))
+        typer.echo(
+            json.dumps(
+                {
+                    "summary": summary(results),
+                    "by_kind": summary_by_kind(results),
+                    "calibration": calibration,
+                }
+            )
+        )
         return
     from expressentry.cli.render import print_rows
 
@@ -118,6 +140,11 @@ def simulate_command(
             for d in (r.document() for r in results)
         ],
     )
+    for kind, k in summary_by_kind(results).items():
+        typer.echo(
+            f"{kind}: {k['same_band']} of {k['compared']} in the real cutoff's band; "
+            f"mean absolute error {k['mean_absolute_error']} points"
+        )
     s = summary(results)
     typer.echo(
         f"{s['same_band']} of {s['compared']} simulated cutoffs in the real cutoff's band; "
