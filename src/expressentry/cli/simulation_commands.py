@@ -36,10 +36,16 @@ def pool_synth(
         bool, typer.Option("--into-db", help="Import into the pool database instead.")
     ] = False,
     db: DbOption = None,
+    even: Annotated[
+        bool,
+        typer.Option("--even", help="Draw evenly inside each band (no pool-model calibration)."),
+    ] = False,
 ) -> None:
     """Synthesize valid, varied profiles whose CRS bands match the distribution IRCC published
-    nearest to the date."""
-    from expressentry.simulation.pools import SynthReport, pool_jsonl, published
+    nearest to the date. Inside each band, scores follow the pool model's density, and the
+    shares of CEC and of each category's candidates those the rounds of the year before
+    invited (--even: drawn evenly)."""
+    from expressentry.simulation.pools import SynthReport, pool_jsonl, published, synth_weights
 
     on = _date(as_of, "--as-of")
     try:
@@ -47,7 +53,9 @@ def pool_synth(
     except LookupError as exc:
         fail(str(exc))
     report = SynthReport(0, target, {}, {})
-    lines = pool_jsonl(size, on, seed, target=target, report=report)
+    calibration: dict = {}
+    weights = None if even else synth_weights(on, seed, report=calibration)
+    lines = pool_jsonl(size, on, seed, target=target, report=report, weights=weights)
     if into_db:
         with opened(db) as pool:
             result = pool.import_lines(lines, as_of=on)
@@ -68,6 +76,13 @@ def pool_synth(
     )
     if report.unfilled:
         typer.echo(f"bands the generator could not fill: {report.unfilled}", err=True)
+    if calibration.get("first_pool"):
+        shares = calibration["first_pool"]["reached_shares"]
+        typer.echo(
+            "drawn from the pool model; shares at or above the rounds' cutoffs: "
+            + ", ".join(f"{k} {v:.1%}" for k, v in sorted(shares.items())),
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:
