@@ -135,3 +135,19 @@ def test_the_analysis_catalogs_have_the_same_keys_and_placeholders() -> None:
         names = {n for _, n, _, _ in string.Formatter().parse(message) if n}
         french = {n for _, n, _, _ in string.Formatter().parse(MESSAGES["fr"][key]) if n}
         assert names == french, key
+
+
+def test_pool_model_prints_the_pool_per_band_and_kind_with_its_basis() -> None:
+    result = runner.invoke(app, ["pool-model", "--at", "2026-08-10", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert len(doc["scores"]) == 1201
+    assert abs(sum(doc["scores"]) - sum(doc["pool"].values())) < 1
+    assert doc["basis"]["snapshot"]["date"] == "2026-08-03"
+    assert doc["kinds"]["pnp"]["bands"]["501-600"] == 0
+    stem = doc["kinds"].get("category:french_language_proficiency")
+    assert stem and 0 < stem["share"] < 1
+    words = runner.invoke(app, ["pool-model", "--at", "2026-08-10", "--lang", "fr"])
+    assert words.exit_code == 0 and "Le modèle du bassin au 2026-08-10" in words.stdout
+    early = runner.invoke(app, ["pool-model", "--at", "2020-01-01"])
+    assert early.exit_code == 2 and "error: --at:" in early.stderr

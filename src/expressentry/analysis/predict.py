@@ -608,3 +608,51 @@ def predict_round(
         # the day after the latest snapshot became known (the round that published it)
         at = max(s.published_on for s in snapshots) + dt.timedelta(days=1)
     return p.predict(Target(at, size, kind, snapshot), method)
+
+
+def pool_by_kind(history: Sequence[HistoricalRound], at: dt.date | None = None) -> dict[str, Any]:
+    """The pool model on ``at`` (a forecast from the latest snapshot published before it):
+    candidates per band for the whole pool and, for each program, nominees and each category
+    with a round in the two years before, the share its rounds invited of the pool at or above
+    their cutoffs (calibrated on its last 10 rounds) applied to every score; nominees are the
+    601-1200 band, which only they reach."""
+    if not history:
+        raise PredictionError("--history: the rounds history is empty")
+    p = predictor_for(history)
+    model = p.model
+    snapshots = [s for s in model.own_snapshots if s is not None]
+    if not snapshots:
+        raise PredictionError("--history: the rounds history has no pool distribution")
+    if at is None:
+        at = max(s.published_on for s in snapshots) + dt.timedelta(days=1)
+    k = model.rounds_before(at)
+    shape = p.slope(k, "forecast")
+    state = p.state(Target(at, 1, "general", None), shape)
+    if state is None:
+        raise PredictionError(
+            f"--at: no pool distribution was published before {at} (IRCC's first is of 2022-01-17)"
+        )
+    since = at - dt.timedelta(days=730)
+    kinds = sorted(
+        {model.kinds[j] for j in range(k) if model.rounds[j].date >= since} - {"general"}
+    )
+    out: dict[str, Any] = {}
+    for kind in kinds:
+        if kind == "pnp":
+            counts = state.counts.copy()
+            counts[:601] = 0.0
+            share = 1.0
+        else:
+            share = p.share(Target(at, 1, kind, None), shape)
+            counts = state.counts * share
+        out[kind] = {
+            "share": round(share, 4),
+            "bands": {label: float(counts[lo : hi + 1].sum()) for label, lo, hi in PARTITION},
+        }
+    return {
+        "at": at.isoformat(),
+        "pool": state.band_counts(),
+        "scores": [round(float(v), 2) for v in state.counts],
+        "kinds": out,
+        "basis": state.basis(),
+    }

@@ -60,6 +60,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "column.coverage": "80% coverage",
         "column.mean_width": "mean width",
         "year.all": "all",
+        "model.title": "The pool model on {at}: candidates per CRS band",
+        "model.shares": (
+            "Shares of the pool at or above their rounds' cutoffs that each kind's last rounds "
+            "invited (applied to every score; nominees: the 601-1200 band): {shares}."
+        ),
+        "column.band": "CRS band",
+        "column.pool": "pool",
         "family.general": "general",
         "family.cec": "CEC",
         "family.fsw": "FSW",
@@ -139,6 +146,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "column.coverage": "couverture à 80 %",
         "column.mean_width": "largeur moyenne",
         "year.all": "toutes",
+        "model.title": "Le modèle du bassin au {at} : candidats par tranche SCG",
+        "model.shares": (
+            "Parts du bassin à la note limite ou au-dessus que les dernières rondes de chaque "
+            "genre ont invitées (appliquées à chaque note; candidats des provinces : la tranche "
+            "601-1200) : {shares}."
+        ),
+        "column.band": "tranche SCG",
+        "column.pool": "bassin",
         "family.general": "générales",
         "family.cec": "CEC",
         "family.fsw": "PTQF",

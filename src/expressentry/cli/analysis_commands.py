@@ -1,4 +1,5 @@
-"""``expressentry predict-cutoff``, ``backtest`` and ``outlook``: the pool model's answers."""
+"""``expressentry predict-cutoff``, ``backtest``, ``outlook`` and ``pool-model``: the pool model's
+answers."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.command("predict-cutoff")(predict_cutoff_command)
     app.command("backtest")(backtest_command)
     app.command("outlook")(outlook_command)
+    app.command("pool-model")(pool_model_command)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -444,3 +446,64 @@ def _plain_table(
     from expressentry.cli.render import print_rows
 
     print_rows(title, [{text(lang, f"column.{c}"): row.get(c) for c in columns} for row in rows])
+
+
+def pool_model_command(
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="The day (default: the day after the latest distribution)."),
+    ] = None,
+    history: HistoryOption = None,
+    lang: LangOption = "en",
+    as_json: JsonOption = False,
+) -> None:
+    """The pool model on a day: candidates per CRS band for the whole pool and, with the
+    calibrated shares, for each program, nominees and each category with rounds."""
+    from expressentry.analysis.predict import PredictionError, pool_by_kind
+    from expressentry.analysis.strings import text
+
+    lang = _lang(lang)
+    on = _date(at, "--at")
+    rounds = load_rounds(history)
+    try:
+        doc = pool_by_kind(rounds, on)
+    except PredictionError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(doc))
+        return
+    from expressentry.cli.render import print_rows
+
+    kinds = list(doc["kinds"])
+    print_rows(
+        text(lang, "model.title", at=doc["at"]),
+        [
+            {
+                text(lang, "column.band"): label,
+                text(lang, "column.pool"): round(doc["pool"][label]),
+                **{k.split(":")[-1]: round(doc["kinds"][k]["bands"][label]) for k in kinds},
+            }
+            for label in doc["pool"]
+        ],
+    )
+    snap = doc["basis"]["snapshot"]
+    typer.echo(
+        text(
+            lang,
+            "predict.basis",
+            snapshot=snap["date"],
+            source=snap["round"],
+            rounds=doc["basis"]["rounds_read"],
+            first=doc["basis"].get("first_round") or "-",
+            last=doc["basis"].get("last_round") or "-",
+        )
+    )
+    typer.echo(
+        text(
+            lang,
+            "model.shares",
+            shares=", ".join(
+                f"{k.split(':')[-1]} {percent(lang, v['share'])}" for k, v in doc["kinds"].items()
+            ),
+        )
+    )
