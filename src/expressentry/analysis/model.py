@@ -318,6 +318,22 @@ class PoolModel:
         self._weights[key] = out
         return out
 
+    def arrival_rate(self, snap: Snapshot, k: int, shape: Shape) -> np.ndarray:
+        """Arrivals per day at every score: each band's count per unit of a*E, on the recent
+        snapshots (one is noisy: a band just emptied has little exposure, and a holiday
+        fortnight is not a year), times the arrival shape."""
+        a = self.arrival_shape(shape)
+        recent = {snap.date: snap}
+        for s in self._recent(k):
+            if 0 <= (snap.date - s.date).days <= RATE_WINDOW_DAYS:
+                recent.setdefault(s.date, s)
+        numerators = np.zeros(len(PARTITION))
+        denominators = np.zeros(len(PARTITION))
+        for s in recent.values():
+            numerators += np.asarray(s.counts, dtype=float)
+            denominators += self._band_weights(s, shape)
+        return (numerators / denominators)[BAND_INDEX] * a
+
     def state(self, snap: Snapshot, k: int, until: float, shape: Shape) -> PoolState:
         """The pool at ``until`` from ``snap``, reading only the first ``k`` rounds."""
         key = (snap.date, snap.draw_number, k, until, shape)
@@ -336,18 +352,7 @@ class PoolModel:
         if flat.any():
             even = (published / BAND_WIDTHS)[BAND_INDEX]
             counts = np.where(flat[BAND_INDEX], even, counts)
-        # arrivals per band per unit of a*E, on the recent snapshots (one is noisy: a band just
-        # emptied has little exposure, and a holiday fortnight is not a year)
-        recent = {snap.date: snap}
-        for s in self._recent(k):
-            if 0 <= (snap.date - s.date).days <= RATE_WINDOW_DAYS:
-                recent.setdefault(s.date, s)
-        numerators = np.zeros(len(PARTITION))
-        denominators = np.zeros(len(PARTITION))
-        for s in recent.values():
-            numerators += np.asarray(s.counts, dtype=float)
-            denominators += self._band_weights(s, shape)
-        rate = (numerators / denominators)[BAND_INDEX] * a
+        rate = self.arrival_rate(snap, k, shape)
         d = day_number(snap.date)
         now = d
         carried: list[str] = []

@@ -11,8 +11,13 @@ drawn with a *weight*:
 - times a factor for each category it meets and for CEC, chosen so that among the weighted
   pool at or above a round's cutoff the share eligible for the round is the share the pool
   model says the real rounds invited (N_j / G_j(c_j), the model's count at or above the
-  cutoff; the median over the calibrated rounds). French speakers at NCLC 7 are calibrated as
-  the French-language category; nominees fill the 601-1200 band, which only they reach.
+  cutoff; the median over the calibrated rounds), and among the arrivals the share that keeps
+  up with what the rounds invite each week (a category's rounds would otherwise empty it: the
+  stock's share is not the flow's). French speakers at NCLC 7 are calibrated as the
+  French-language category; the 601-1200 band keeps the generator's own mix of nominees.
+- Each week's arrivals per band are the model's flow (each band's count per day of exposure),
+  not the published stock's shares: a band that rounds keep emptying holds few candidates but
+  receives many.
 
 This is a calibration on the rounds replayed (the issue's question: can a synthetic pool give
 the real cutoffs?), not a prediction: ``analysis.predict`` is the honest forecast.
@@ -176,3 +181,20 @@ def calibrate(
         total = pool[above].sum()
         reached[key] = float(pool[above & flags[key]].sum() / total) if total > 0 else 0.0
     return Weights(w, factors, {k: targets[k] for k in factors}, reached)
+
+
+def weekly_arrivals(
+    history: Sequence[HistoricalRound], on: dt.date, scale: float
+) -> dict[str, float] | None:
+    """A week's arrivals per band on ``on``, as the pool model estimates them (each band's
+    count per day of exposure: the flow, not the stock), times ``scale``; None before the
+    first published distribution."""
+    from expressentry.analysis.predict import predictor_for
+
+    p = predictor_for(history)
+    k = p.model.rounds_before(on)
+    snap = p.model.latest_snapshot(k)
+    if snap is None:
+        return None
+    rate = p.model.arrival_rate(snap, k, p.slope(k, "forecast"))
+    return {label: float(rate[lo : hi + 1].sum()) * 7 * scale for label, lo, hi in PARTITION}

@@ -1,9 +1,10 @@
 """Replaying a schedule of rounds against a synthetic pool that evolves, week by week.
 
 The pool starts as a synthetic pool matched to the distribution IRCC published nearest to the
-first round (``simulation.pools``). Each week new profiles arrive (a year's turnover spread over
-52 weeks, in the bands of the distribution published nearest that week), profiles more than 12
-months old expire, and each round invites the eligible candidates with the highest CRS (ties by
+first round (``simulation.pools``). Each week new profiles arrive (as many per band as the pool
+model's flow into it: ``simulation.calibrate``; with ``calibrated=False``, a year's turnover
+spread over 52 weeks in the bands of the distribution published nearest that week), profiles
+more than 12 months old expire, and each round invites the eligible candidates with the highest CRS (ties by
 submission time) — who then leave the pool. Each round's simulated cutoff is reported next to the
 real one.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +29,8 @@ PROGRAM_BITS = {"fsw": 1, "cec": 2, "fst": 4}
 #: what the calibrated replay adjusts (``simulation.calibrate``)
 CALIBRATE_CEC = True
 DENSITY_WEIGHTS = True
+#: arrivals each week in the pool model's flow per band (else: the published stock's shares)
+FLOW_ARRIVALS = True
 WEEK = dt.timedelta(days=7)
 
 
@@ -266,8 +270,10 @@ def simulate(
     out = []
     for i, r in enumerate(schedule, start=1):
         while now + WEEK <= r.held_at:
-            target = published(now.date())
-            pool.add(band_counts(target, weekly), now, WEEK, pool.arrival_weights)
+            counts = _weekly(now.date(), pool_size / (first.total or pool_size), rng)
+            if not calibrated or not FLOW_ARRIVALS or counts is None:
+                counts = band_counts(published(now.date()), weekly)
+            pool.add(counts, now, WEEK, pool.arrival_weights)
             now += WEEK
             pool.expire(now)
         real_total = first.total or pool_size
@@ -336,19 +342,24 @@ def _calibrated_weights(
         if DENSITY_WEIGHTS
         else np.ones(len(crs))
     )
+    from expressentry.simulation.calibrate import weekly_arrivals
+
     weeks = max(1.0, (schedule[-1].date - schedule[0].date).days / 7)
-    weekly = pool_size / 52
     total = sum(counts.values()) or 1
+    scale = pool_size / total
+    # a week's arrivals per band: the model's flow, or the published stock's shares
+    flow_bands = weekly_arrivals(history, on, scale) if FLOW_ARRIVALS else None
+    if flow_bands is None:
+        flow_bands = {label: pool_size / 52 * n / total for label, n in counts.items()}
     flow: dict[str, float] = {}
     for key, cutoff in cutoffs.items():
-        invited = sum(r.invitations for r in schedule if key_of(r) == key) * pool_size / total
-        above = sum(n for (label, lo, hi), n in _bands(counts) if lo >= cutoff)
-        above += sum(
+        invited = sum(r.invitations for r in schedule if key_of(r) == key) * scale
+        arriving_above = sum(n for (_label, lo, _hi), n in _bands(flow_bands) if lo >= cutoff)
+        arriving_above += sum(
             n * (hi - cutoff + 1) / (hi - lo + 1)
-            for (label, lo, hi), n in _bands(counts)
+            for (_label, lo, hi), n in _bands(flow_bands)
             if lo < cutoff <= hi
         )
-        arriving_above = weekly * above / total
         if arriving_above > 0:
             flow[key] = min(0.95, max(targets.get(key, 0.0), invited / weeks / arriving_above))
     arrival = calibrate(crs, flags, base, counts, flow, cutoffs)
@@ -356,6 +367,21 @@ def _calibrated_weights(
     if report is not None:
         report["arrival"] = arrival.document()
     return start.value, arriving
+
+
+def _weekly(on: dt.date, scale: float, rng: np.random.Generator) -> dict[str, int] | None:
+    """A week's arrivals per band from the pool model's flow (rounded at random, so that
+    small bands get their share over the weeks)."""
+    from expressentry.rounds.history import load_history
+    from expressentry.simulation.calibrate import weekly_arrivals
+
+    expected = weekly_arrivals(load_history(), on, scale)
+    if expected is None:
+        return None
+    return {
+        label: int(np.floor(n)) + int(rng.random() < n - np.floor(n))
+        for label, n in expected.items()
+    }
 
 
 def kind_of_round(r: HistoricalRound) -> str:
@@ -373,7 +399,7 @@ def summary_by_kind(results: Sequence[SimulatedRound]) -> dict[str, dict[str, ob
     return {kind: summary(items) for kind, items in sorted(groups.items())}
 
 
-def _bands(counts: dict[str, int]) -> list[tuple[tuple[str, int, int], int]]:
+def _bands(counts: dict[str, Any]) -> list[tuple[tuple[str, int, int], Any]]:
     return [((label, lo, hi), counts.get(label, 0)) for label, lo, hi in PARTITION]
 
 
