@@ -97,7 +97,7 @@ def test_predict_cutoff_command_prints_the_json_of_the_issue() -> None:
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert set(doc) == {"predicted_cutoff", "low", "high"}
+    assert {"predicted_cutoff", "low", "high", "method"} <= set(doc)
     assert doc["low"] <= doc["predicted_cutoff"] <= doc["high"]
     bad = runner.invoke(app, ["predict-cutoff", "--distribution-date", "2025-06-01", "--size", "0"])
     assert bad.exit_code == 2 and "--size" in bad.stderr

@@ -20,6 +20,7 @@ from expressentry.api import (
     history,
     models,
     officer,
+    outlook,
     problems,
     reference,
     rounds_context,
@@ -62,6 +63,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     template = "#/components/schemas/{model}"
     components.update(_schemas_of(Profile, template))
     components.update(_schemas_of(models.WhatIfRequest, template))
+    components.update(_schemas_of(models.OutlookCandidate, template))
     components.update(_schemas_of(Problem, template))
     components.update(_schemas_of(auth.LoginRequest, template))
     components.update(_schemas_of(officer.RoundBody, template))
@@ -124,6 +126,7 @@ def create_app(database_url: str | None = None, *, web: bool = True) -> FastAPI:
     problems.install(app)
     app.include_router(scoring.router)
     app.include_router(rounds_context.router)
+    app.include_router(outlook.router)
     app.include_router(reference.router)
     app.include_router(history.router)
     app.include_router(auth.router)

@@ -192,3 +192,28 @@ class RoundDocument(_Doc):
 class RoundList(_Doc):
     total: int
     rounds: list[RoundDocument]
+
+
+# --- issue 12: the invitation outlook ------------------------------------------------------------
+
+
+class OutlookCandidate(_Doc):
+    """A candidate given by its CRS and what it meets, instead of a profile."""
+
+    crs: int = Field(ge=0, le=1200)
+    programs: list[str] = Field(default=["fsw"], description="fsw, cec, fst")
+    nominated: bool = False
+    categories: list[str] = Field(default=[], description="Category slugs met")
+    profile_id: str | None = None
+
+
+class OutlookDocument(BaseModel):
+    """The probability of an invitation within 1, 3, 6 and 12 months, and its assumptions."""
+
+    profile_id: str | None
+    crs: int
+    programs: list[str]
+    nominated: bool
+    categories: list[str]
+    probability: dict[str, float] = Field(description='Months as keys: "1", "3", "6", "12"')
+    assumptions: dict[str, object]

@@ -1,4 +1,4 @@
-"""``expressentry pool synth``, ``simulate``, ``predict-cutoff``, ``plan`` and ``demo``."""
+"""``expressentry pool synth``, ``simulate``, ``plan`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -36,10 +36,16 @@ def pool_synth(
         bool, typer.Option("--into-db", help="Import into the pool database instead.")
     ] = False,
     db: DbOption = None,
+    even: Annotated[
+        bool,
+        typer.Option("--even", help="Draw evenly inside each band (no pool-model calibration)."),
+    ] = False,
 ) -> None:
     """Synthesize valid, varied profiles whose CRS bands match the distribution IRCC published
-    nearest to the date."""
-    from expressentry.simulation.pools import SynthReport, pool_jsonl, published
+    nearest to the date. Inside each band, scores follow the pool model's density, and the
+    shares of CEC and of each category's candidates those the rounds of the year before
+    invited (--even: drawn evenly)."""
+    from expressentry.simulation.pools import SynthReport, pool_jsonl, published, synth_weights
 
     on = _date(as_of, "--as-of")
     try:
@@ -47,7 +53,9 @@ def pool_synth(
     except LookupError as exc:
         fail(str(exc))
     report = SynthReport(0, target, {}, {})
-    lines = pool_jsonl(size, on, seed, target=target, report=report)
+    calibration: dict = {}
+    weights = None if even else synth_weights(on, seed, report=calibration)
+    lines = pool_jsonl(size, on, seed, target=target, report=report, weights=weights)
     if into_db:
         with opened(db, create=True) as pool:
             result = pool.import_lines(lines, as_of=on)
@@ -68,11 +76,21 @@ def pool_synth(
     )
     if report.unfilled:
         typer.echo(f"bands the generator could not fill: {report.unfilled}", err=True)
+    if calibration.get("first_pool"):
+        shares = calibration["first_pool"]["reached_shares"]
+        typer.echo(
+            "drawn from the pool model; shares at or above the rounds' cutoffs: "
+            + ", ".join(f"{k} {v:.1%}" for k, v in sorted(shares.items())),
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate_command)
-    app.command("predict-cutoff")(predict_cutoff_command)
+    # predict-cutoff is the pool model's (cli.analysis_commands); its old method: --method uniform
+    from expressentry.cli import analysis_commands
+
+    analysis_commands.register(app)
     app.command("plan")(plan_command)
     app.command("demo")(demo_command)
 
@@ -83,20 +101,42 @@ def simulate_command(
     ],
     pool_size: Annotated[int, typer.Option("--pool-size", min=1000)] = 250_000,
     seed: Annotated[int, typer.Option("--seed")] = 1,
+    even: Annotated[
+        bool,
+        typer.Option(
+            "--even",
+            help="Draw the pool evenly inside each band (no pool-model density or calibration).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Replay a year's real rounds against an evolving synthetic pool; compare the cutoffs."""
-    from expressentry.simulation.simulate import schedule_for, simulate, summary
+    """Replay a year's real rounds against an evolving synthetic pool; compare the cutoffs.
+
+    By default the pool is drawn from the pool model: scores inside each band from its density,
+    and the shares of CEC and of each category's candidates calibrated on what the year's
+    rounds invited."""
+    from expressentry.simulation.simulate import schedule_for, simulate, summary, summary_by_kind
 
     rounds = schedule_for(schedule)
     if not rounds:
         fail(f"--schedule: no rounds in the history for {schedule}")
+    calibration: dict = {}
     with progress_bar(not as_json) as step:
-        results = simulate(rounds, pool_size, seed, progress=step)
+        results = simulate(
+            rounds, pool_size, seed, progress=step, calibrated=not even, report=calibration
+        )
     if as_json:
         for r in results:
             typer.echo(json.dumps(r.document()))
-        typer.echo(json.dumps({"summary": summary(results)}))
+        typer.echo(
+            json.dumps(
+                {
+                    "summary": summary(results),
+                    "by_kind": summary_by_kind(results),
+                    "calibration": calibration,
+                }
+            )
+        )
         return
     from expressentry.cli.render import print_rows
 
@@ -116,42 +156,16 @@ def simulate_command(
         ],
         keep=("round", "date", "real cutoff", "simulated"),
     )
+    for kind, k in summary_by_kind(results).items():
+        typer.echo(
+            f"{kind}: {k['same_band']} of {k['compared']} in the real cutoff's band; "
+            f"mean absolute error {k['mean_absolute_error']} points"
+        )
     s = summary(results)
     typer.echo(
         f"{s['same_band']} of {s['compared']} simulated cutoffs in the real cutoff's band; "
         f"mean absolute error {s['mean_absolute_error']} points"
     )
-
-
-def predict_cutoff_command(
-    distribution_date: Annotated[
-        str,
-        typer.Option(
-            "--distribution-date", help="Use the distribution published nearest this date."
-        ),
-    ],
-    size: Annotated[int, typer.Option("--size", help="Invitations in a general round.")],
-    as_json: JsonOption = False,
-) -> None:
-    """Predict the lowest CRS a general round of SIZE invitations would invite."""
-    from expressentry.simulation.predict import predict
-
-    if size <= 0:
-        fail(f"--size: a round invites at least one candidate (got {size})")
-    on = _date(distribution_date, "--distribution-date")
-    try:
-        p = predict(size, on)
-    except LookupError as exc:
-        fail(str(exc))
-    if as_json:
-        typer.echo(json.dumps(p.document()))
-        return
-    typer.echo(
-        f"A general round of {size:,} on the pool of {p.distribution_date} ({p.source}): "
-        f"lowest CRS about {p.predicted_cutoff}, between {p.low} and {p.high} (the {p.band} band)."
-    )
-    if p.note:
-        typer.echo(f"Note: {p.note}.")
 
 
 def plan_command(
@@ -199,6 +213,15 @@ def plan_command(
             f"A round of {size:,}: lowest CRS about {p['predicted_cutoff']} "
             f"(between {p['low']} and {p['high']})."
         )
+    if "model_prediction" in result:
+        from expressentry.cli.analysis_commands import prediction_lines
+
+        model = result["model_prediction"]
+        if "problem" in model:
+            typer.echo(f"Pool model: {model['problem']}")
+        else:
+            for line in prediction_lines(model, "en"):
+                typer.echo(line)
     if "size_needed" in result:
         n = result["size_needed"]
         typer.echo(

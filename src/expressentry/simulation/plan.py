@@ -75,6 +75,8 @@ def plan(
         if crs is not None and len(crs):
             predicted = int(crs[min(size, len(crs)) - 1])
         out["prediction"] = {"predicted_cutoff": predicted, "low": low, "high": high}
+    if size is not None:
+        out["model_prediction"] = model_prediction(on, category, size)
     if target_cutoff is not None:
         if crs is not None:
             n = int((crs >= target_cutoff).sum())
@@ -83,3 +85,15 @@ def plan(
             estimate, most = size_for_cutoff(out["distribution"], target_cutoff)
             out["size_needed"] = {"estimate": estimate, "at_most": most}
     return out
+
+
+def model_prediction(on: dt.date, category: str | None, size: int) -> dict[str, Any]:
+    """The pool model's forecast of the round's lowest score on IRCC's published pool, with
+    its 80% range and what it read (``analysis.predict``); or why there is none."""
+    from expressentry.analysis.predict import PredictionError, predict_round
+    from expressentry.rounds.history import load_history
+
+    try:
+        return predict_round(load_history(), size, category=category, at=on).document()
+    except PredictionError as exc:
+        return {"problem": str(exc)}

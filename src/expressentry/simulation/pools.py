@@ -18,6 +18,7 @@ Bands the reservoir cannot fill (no synthetic profile scores there) are reported
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 from collections.abc import Iterator, Sequence
@@ -139,9 +140,13 @@ def pool_documents(
     report: SynthReport | None = None,
     draw_seed: int | None = None,
     reservoir_date: dt.date | None = None,
+    weights: Sequence[float] | None = None,
 ) -> Iterator[dict]:
     """``size`` profile documents whose CRS bands follow ``target`` (default: published nearest
-    to ``as_of``), submitted within the year before ``as_of``. Reproducible for a seed."""
+    to ``as_of``), submitted within the year before ``as_of``. Reproducible for a seed.
+
+    ``weights``: a draw weight per reservoir profile, in the order of ``reservoir_order`` (the
+    pool model's density and calibrated shares: ``synth_weights``); default: even in a band."""
     target = target or published(as_of)
     counts = band_counts(target, size)
     # one reservoir serves many draws (e.g. weekly arrivals): pass its date and a draw seed
@@ -153,8 +158,19 @@ def pool_documents(
     plan: list[str] = [label for label, n in counts.items() if pools[label] for _ in range(n)]
     rng.shuffle(plan)
     start = dt.datetime.combine(as_of, dt.time(12), dt.UTC)
+    cumulative: dict[str, list[float]] = {}
+    if weights is not None:
+        position = 0
+        for label, _, _ in PARTITION:
+            band = [max(0.0, float(w)) for w in weights[position : position + len(pools[label])]]
+            position += len(pools[label])
+            if sum(band) > 0:
+                cumulative[label] = list(itertools.accumulate(band))
     for number, label in enumerate(plan, start=1):
-        base = rng.choice(pools[label]).document
+        if label in cumulative:
+            base = rng.choices(pools[label], cum_weights=cumulative[label])[0].document
+        else:
+            base = rng.choice(pools[label]).document
         doc = dict(base)
         doc["profile_id"] = f"s-{seed}-{number:07d}"
         submitted = start - dt.timedelta(seconds=rng.randint(0, 330 * 86400))
@@ -186,3 +202,37 @@ def distribution_of(scores: Sequence[int]) -> dict[str, int]:
     for crs in scores:
         out[band_of(crs)] += 1
     return out
+
+
+def synth_weights(
+    as_of: dt.date, seed: int = 1, reservoir_size: int = 20_000, report: dict | None = None
+) -> list[float] | None:
+    """Draw weights for ``pool_documents`` from the pool model: scores inside each band from
+    its density on ``as_of``, and the shares of CEC and of each category's candidates those of
+    the rounds of the 12 months before (``simulation.calibrate``). None before the first
+    published distribution."""
+    import numpy as np
+
+    from expressentry.rounds.history import load_history
+    from expressentry.simulation.simulate import _calibrated_weights, build_reservoir, category_key
+
+    history = load_history()
+    recent = [
+        r
+        for r in history
+        if as_of - dt.timedelta(days=365) <= r.date < as_of and r.round_type != "general"
+    ]
+    if not recent:
+        return None
+    category_dates: dict[str, dt.date] = {}
+    for r in recent:
+        if r.round_type == "category":
+            try:
+                category_dates.setdefault(category_key(r), r.date)
+            except LookupError:
+                continue
+    res = build_reservoir(as_of, seed, reservoir_size, category_dates)
+    first, _ = _calibrated_weights(res, recent, as_of, published(as_of), report)
+    if first is None:
+        return None
+    return [float(w) for w in np.asarray(first)]

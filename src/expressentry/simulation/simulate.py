@@ -1,9 +1,10 @@
 """Replaying a schedule of rounds against a synthetic pool that evolves, week by week.
 
 The pool starts as a synthetic pool matched to the distribution IRCC published nearest to the
-first round (``simulation.pools``). Each week new profiles arrive (a year's turnover spread over
-52 weeks, in the bands of the distribution published nearest that week), profiles more than 12
-months old expire, and each round invites the eligible candidates with the highest CRS (ties by
+first round (``simulation.pools``). Each week new profiles arrive (as many per band as the pool
+model's flow into it: ``simulation.calibrate``; with ``calibrated=False``, a year's turnover
+spread over 52 weeks in the bands of the distribution published nearest that week), profiles
+more than 12 months old expire, and each round invites the eligible candidates with the highest CRS (ties by
 submission time) — who then leave the pool. Each round's simulated cutoff is reported next to the
 real one.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +26,11 @@ from expressentry.rounds.history import HistoricalRound
 from expressentry.simulation.pools import PARTITION, band_counts, band_of, published
 
 PROGRAM_BITS = {"fsw": 1, "cec": 2, "fst": 4}
+#: what the calibrated replay adjusts (``simulation.calibrate``)
+CALIBRATE_CEC = True
+DENSITY_WEIGHTS = True
+#: arrivals each week in the pool model's flow per band (else: the published stock's shares)
+FLOW_ARRIVALS = True
 WEEK = dt.timedelta(days=7)
 
 
@@ -130,20 +137,40 @@ class SimulatedRound:
 class Pool:
     """The simulated pool: reservoir indices with their own submission times."""
 
-    def __init__(self, reservoir: Reservoir, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        reservoir: Reservoir,
+        rng: np.random.Generator,
+        weights: np.ndarray | None = None,
+        arrival_weights: np.ndarray | None = None,
+    ) -> None:
         self.r = reservoir
         self.rng = rng
+        #: draw weights of the reservoir's profiles (``simulation.calibrate``): for the first
+        #: pool, and for the arrivals; None draws evenly inside each band
+        self.weights = weights
+        self.arrival_weights = arrival_weights if arrival_weights is not None else weights
         self.index = np.zeros(0, dtype=np.int64)
         self.submitted = np.zeros(0, dtype=np.int64)  # seconds since the epoch
         self.active = np.zeros(0, dtype=bool)
 
-    def add(self, counts: dict[str, int], start: dt.datetime, span: dt.timedelta) -> None:
+    def add(
+        self,
+        counts: dict[str, int],
+        start: dt.datetime,
+        span: dt.timedelta,
+        weights: np.ndarray | None = None,
+    ) -> None:
         parts, times = [], []
         for label, n in counts.items():
             choices = self.r.bands[label]
             if n <= 0 or len(choices) == 0:
                 continue
-            parts.append(self.rng.choice(choices, size=n))
+            p = None
+            if weights is not None:
+                w = weights[choices]
+                p = w / w.sum() if w.sum() > 0 else None
+            parts.append(self.rng.choice(choices, size=n, p=p))
             offset = self.rng.integers(0, max(int(span.total_seconds()), 1), size=n)
             times.append(int(start.timestamp()) + offset)
         if not parts:
@@ -201,8 +228,14 @@ def simulate(
     seed: int = 1,
     reservoir_size: int = 20_000,
     progress: Callable[[str, int, int], None] | None = None,
+    calibrated: bool = True,
+    report: dict | None = None,
 ) -> list[SimulatedRound]:
-    """Replay ``schedule`` (rounds in time order) against an evolving synthetic pool."""
+    """Replay ``schedule`` (rounds in time order) against an evolving synthetic pool.
+
+    ``calibrated``: the pool is drawn from the pool model (scores inside bands from its density,
+    CEC and category shares calibrated on the rounds replayed: ``simulation.calibrate``); else
+    evenly from the reservoir inside each band. ``report`` receives the calibration."""
     if not schedule:
         return []
     start = schedule[0].held_at
@@ -221,16 +254,28 @@ def simulate(
 
     reservoir = build_reservoir(start.date(), seed, reservoir_size, category_dates, step)
     rng = np.random.default_rng(seed)
-    pool = Pool(reservoir, rng)
     first = published(start.date())
-    pool.add(band_counts(first, pool_size), start - dt.timedelta(days=330), dt.timedelta(days=330))
+    weights = arrivals = None
+    if calibrated:
+        weights, arrivals = _calibrated_weights(
+            reservoir, schedule, start.date(), first, report, pool_size
+        )
+    pool = Pool(reservoir, rng, weights, arrivals)
+    pool.add(
+        band_counts(first, pool_size),
+        start - dt.timedelta(days=330),
+        dt.timedelta(days=330),
+        pool.weights,
+    )
     weekly = max(pool_size // 52, 1)
     now = start
     out = []
     for i, r in enumerate(schedule, start=1):
         while now + WEEK <= r.held_at:
-            target = published(now.date())
-            pool.add(band_counts(target, weekly), now, WEEK)
+            counts = _weekly(now.date(), pool_size / (first.total or pool_size), rng)
+            if not calibrated or not FLOW_ARRIVALS or counts is None:
+                counts = band_counts(published(now.date()), weekly)
+            pool.add(counts, now, WEEK, pool.arrival_weights)
             now += WEEK
             pool.expire(now)
         real_total = first.total or pool_size
@@ -240,6 +285,124 @@ def simulate(
         if progress is not None:
             progress("rounds", i, len(schedule))
     return out
+
+
+def _calibrated_weights(
+    reservoir: Reservoir,
+    schedule: Sequence[HistoricalRound],
+    on: dt.date,
+    first: object,
+    report: dict | None,
+    pool_size: int = 250_000,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Draw weights for the first pool (the model's density) and for arrivals (its arrival
+    shape), with CEC and category factors calibrated on the schedule's rounds."""
+    from expressentry.rounds.history import load_history
+    from expressentry.simulation.calibrate import (
+        arrival_density,
+        calibrate,
+        density_weights,
+        invited_shares,
+        model_density,
+    )
+
+    history = load_history()
+    density = model_density(history, on)
+    shape = arrival_density(history, on)
+    if density is None or shape is None:
+        return None, None
+    crs = reservoir.crs.astype(np.int64)
+    # one factor per category (its instruction versions' criteria overlap: French is NCLC 7 in
+    # every version), from the flags of the versions the schedule holds
+    flags: dict[str, np.ndarray] = {}
+    for key, value in reservoir.categories.items():
+        slug = key.split(":")[0]
+        flags[slug] = flags[slug] | value if slug in flags else value.copy()
+    if CALIBRATE_CEC:
+        flags["cec"] = (reservoir.programs & PROGRAM_BITS["cec"]) != 0
+
+    def key_of(r: HistoricalRound) -> str | None:
+        if r.round_type == "program" and r.program == "cec":
+            return "cec"
+        if r.round_type == "category":
+            return r.category if r.category in flags else None
+        return None
+
+    # the 601-1200 band keeps the generator's mix: it is the nominees' (PNP rounds draw on it)
+    below = crs <= 600
+    flags = {key: value & below for key, value in flags.items()}
+    targets, cutoffs = invited_shares(history, schedule, key_of)
+    counts = dict(first.counts)  # type: ignore[attr-defined]
+    first_base = density_weights(crs, density) if DENSITY_WEIGHTS else np.ones(len(crs))
+    start = calibrate(crs, flags, first_base, counts, targets, cutoffs)
+    if report is not None:
+        report["first_pool"] = start.document()
+    # arrivals: as many of each key's candidates arrive above its cutoff as its rounds invite
+    # (the rounds of a category would otherwise empty it: the stock share is not the flow's)
+    base = (
+        density_weights(crs, shape * np.maximum(density, 0).sum() / max(shape.sum(), 1e-9))
+        if DENSITY_WEIGHTS
+        else np.ones(len(crs))
+    )
+    from expressentry.simulation.calibrate import weekly_arrivals
+
+    weeks = max(1.0, (schedule[-1].date - schedule[0].date).days / 7)
+    total = sum(counts.values()) or 1
+    scale = pool_size / total
+    # a week's arrivals per band: the model's flow, or the published stock's shares
+    flow_bands = weekly_arrivals(history, on, scale) if FLOW_ARRIVALS else None
+    if flow_bands is None:
+        flow_bands = {label: pool_size / 52 * n / total for label, n in counts.items()}
+    flow: dict[str, float] = {}
+    for key, cutoff in cutoffs.items():
+        invited = sum(r.invitations for r in schedule if key_of(r) == key) * scale
+        arriving_above = sum(n for (_label, lo, _hi), n in _bands(flow_bands) if lo >= cutoff)
+        arriving_above += sum(
+            n * (hi - cutoff + 1) / (hi - lo + 1)
+            for (_label, lo, hi), n in _bands(flow_bands)
+            if lo < cutoff <= hi
+        )
+        if arriving_above > 0:
+            flow[key] = min(0.95, max(targets.get(key, 0.0), invited / weeks / arriving_above))
+    arrival = calibrate(crs, flags, base, counts, flow, cutoffs)
+    arriving = arrival.value
+    if report is not None:
+        report["arrival"] = arrival.document()
+    return start.value, arriving
+
+
+def _weekly(on: dt.date, scale: float, rng: np.random.Generator) -> dict[str, int] | None:
+    """A week's arrivals per band from the pool model's flow (rounded at random, so that
+    small bands get their share over the weeks)."""
+    from expressentry.rounds.history import load_history
+    from expressentry.simulation.calibrate import weekly_arrivals
+
+    expected = weekly_arrivals(load_history(), on, scale)
+    if expected is None:
+        return None
+    return {
+        label: int(np.floor(n)) + int(rng.random() < n - np.floor(n))
+        for label, n in expected.items()
+    }
+
+
+def kind_of_round(r: HistoricalRound) -> str:
+    """general, cec, fsw, fst, pnp or category: the kinds a replay is reported by."""
+    if r.round_type == "program":
+        return r.program or "program"
+    return r.round_type
+
+
+def summary_by_kind(results: Sequence[SimulatedRound]) -> dict[str, dict[str, object]]:
+    """``summary`` per kind of round."""
+    groups: dict[str, list[SimulatedRound]] = {}
+    for s in results:
+        groups.setdefault(kind_of_round(s.round), []).append(s)
+    return {kind: summary(items) for kind, items in sorted(groups.items())}
+
+
+def _bands(counts: dict[str, Any]) -> list[tuple[tuple[str, int, int], Any]]:
+    return [((label, lo, hi), counts.get(label, 0)) for label, lo, hi in PARTITION]
 
 
 def summary(results: Sequence[SimulatedRound]) -> dict[str, object]:

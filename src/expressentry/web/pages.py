@@ -54,6 +54,9 @@ def environment() -> Environment:
     env.filters["date"] = date_text
     env.filters["datetime"] = datetime_text
     env.globals.update(_form_helpers())
+    from expressentry.web.pool_model import globals_
+
+    env.globals.update(globals_())
     return env
 
 
