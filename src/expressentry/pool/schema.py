@@ -73,6 +73,11 @@ profile_states = Table(
     Column("categories", Text, nullable=False),
     Column("actor", String(100), nullable=False),
     Column("reason", String(200), nullable=False),
+    # the first day after ``scored_on`` on which the assessment can change by time alone (a
+    # birthday, work accrued, a document expiring, the 12 months' end, a rule or category
+    # version): a round re-assesses the profiles whose day has come (``pool.changes``). NULL
+    # only in rows written before it existed: treated as due
+    Column("next_change", Date, nullable=True),
     Index("ix_profile_states_profile", "profile_pk", "valid_from"),
     # the ranking of the current pool: highest CRS first, ties by submission time; it covers
     # every column a round filters on, so selection and counts read the index alone (SQLite
@@ -97,6 +102,14 @@ profile_states = Table(
     Index(
         "ix_profile_states_scored_on",
         "scored_on",
+        postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
+        sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
+    ),
+    # the pool by the day each assessment can next change: a round finds the profiles to
+    # re-assess (usually few) without reading the pool
+    Index(
+        "ix_profile_states_next_change",
+        "next_change",
         postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
         sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
     ),
