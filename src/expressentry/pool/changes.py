@@ -144,14 +144,22 @@ def _groups(periods: Sequence[WorkPeriod]) -> list[list[WorkPeriod]]:
             run, end = [p], p.end
         if len(run) > 1:
             groups.append(run)
-    return [g for g in groups if g]
+    unique: dict[tuple[int, ...], list[WorkPeriod]] = {}
+    for g in groups:
+        if g:
+            unique.setdefault(tuple(id(p) for p in g), g)
+    return list(unique.values())
 
 
 def _crossing(group: Sequence[WorkPeriod], as_of: dt.date, window: int) -> dt.date | None:
     """The day the work of ``group`` in the ``window`` years before the day crosses a threshold,
     if the count keeps the slope it has on ``as_of`` (it does until the next start, end or
     window edge, which are dates of their own)."""
-    today = full_time_days(group, add_years(as_of, -window), as_of)
+    start = add_years(as_of, -window)
+    # the count moves only while a period holds the window's last day or its first
+    if not any(p.start <= as_of < p.end or p.start <= start < p.end for p in group):
+        return None
+    today = full_time_days(group, start, as_of)
     tomorrow = as_of + ONE_DAY
     slope = full_time_days(group, add_years(tomorrow, -window), tomorrow) - today
     if abs(slope) < 1e-9:
@@ -179,20 +187,33 @@ def _work_dates(jobs: Sequence[Job], as_of: dt.date, rulebook: RuleBook) -> list
         for p in work_periods(jobs, add_years(as_of, HORIZON_YEARS), rulebook)
     ]
     out: list[dt.date] = []
+    last_offset = MONTH_OFFSETS[-1]
     for p in periods:
-        out += (p.start, p.end)
-        # continuous work reaching six months or a whole number of years
-        for months in MONTH_OFFSETS:
-            out.append(add_months(p.start, months) - ONE_DAY)
-        for k in range(1, 7):
-            out.append(p.start + dt.timedelta(days=DAYS_PER_YEAR * k - 1))
+        if p.start > as_of:
+            out.append(p.start)
+        if p.end > as_of:
+            out.append(p.end)
+            # continuous work reaching six months or a whole number of years (while it lasts)
+            if add_months(p.start, last_offset) > as_of:
+                for months in MONTH_OFFSETS:
+                    day = add_months(p.start, months) - ONE_DAY
+                    if as_of < day <= p.end:
+                        out.append(day)
+                for k in range(1, 7):
+                    day = p.start + dt.timedelta(days=DAYS_PER_YEAR * k - 1)
+                    if as_of < day <= p.end:
+                        out.append(day)
         # a window's edge passing the start or the end, or passing it by a threshold
         for edge in (p.start, p.end):
             for window in WINDOWS_YEARS:
                 moved = add_years(edge, window)
+                if moved <= as_of:
+                    continue
                 out.append(moved)
                 for months in MONTH_OFFSETS:
-                    out.append(add_months(moved, -months) - ONE_DAY)
+                    day = add_months(moved, -months) - ONE_DAY
+                    if day > as_of:
+                        out.append(day)
     for group in _groups(periods):
         for window in WINDOWS_YEARS:
             day = _crossing(group, as_of, window)
