@@ -97,8 +97,9 @@ profile_states = Table(
         postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
         sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
     ),
-    # the pool by the day each profile was scored: a category round looks up the profiles
-    # scored outside the category version in force (rounds.service._refresh_categories)
+    # the pool by the day each profile was scored (category rounds used it to find profiles
+    # scored outside the category version in force; the next-change index below does that now,
+    # since a category version's start is a next-change day)
     Index(
         "ix_profile_states_scored_on",
         "scored_on",
