@@ -729,18 +729,24 @@ class Pool:
         return seen, changed
 
     @staticmethod
-    def _due(at: dt.datetime) -> list[Any]:
-        """The profiles in the pool at ``at`` whose assessment's next-change day has come."""
+    def _due(at: dt.datetime) -> list[list[Any]]:
+        """The profiles in the pool at ``at`` whose assessment is not known to hold on ``at``'s
+        day: its next-change day has come, or it was made as of a later day. Two conditions,
+        each read from its own index (an OR of the two would read the pool)."""
         s = profile_states.c
-        return [
-            s.valid_to.is_(None),
-            s.status == "in_pool",
-            s.next_change <= at.date(),
-            s.valid_from <= at,
-        ]
+        day = at.date()
+        current = [s.valid_to.is_(None), s.status == "in_pool", s.valid_from <= at]
+        return [[*current, s.next_change <= day], [*current, s.scored_on > day]]
+
+    def _due_pks(self, conn: Connection, at: dt.datetime) -> list[int]:
+        s = profile_states.c
+        found: set[int] = set()
+        for condition in self._due(at):
+            found.update(conn.scalars(select(s.profile_pk).where(*condition)))
+        return sorted(found)
 
     def due_count(self, conn: Connection, at: dt.datetime) -> int:
-        return int(conn.scalar(select(func.count()).where(*self._due(at))) or 0)
+        return len(self._due_pks(conn, at))
 
     def reassess_due(
         self,
@@ -761,8 +767,9 @@ class Pool:
         from expressentry.pool.bulk import among
 
         s = profile_states.c
-        # the index of next-change days finds them (few, usually) without reading the pool
-        due = sorted(conn.scalars(select(s.profile_pk).where(*self._due(at))))
+        # the indexes of next-change and scored days find them (few, usually) without reading
+        # the pool
+        due = self._due_pks(conn, at)
         if not due:
             return 0
         if workers is None:
@@ -773,7 +780,10 @@ class Pool:
                 yield conn.execute(
                     select(profile_states, profiles.c.profile_id)
                     .join(profiles, profiles.c.pk == s.profile_pk)
-                    .where(among(conn, s.profile_pk, due[first : first + batch]), *self._due(at))
+                    .where(
+                        among(conn, s.profile_pk, due[first : first + batch]),
+                        s.valid_to.is_(None),
+                    )
                     .order_by(s.profile_pk)
                 ).all()
 

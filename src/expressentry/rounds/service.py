@@ -598,7 +598,11 @@ class Rounds:
                 f"lowest CRS recorded {row.lowest_crs}; last invitee has {actual[-1][1]}"
             )
         day = at.date()
-        stale = [c for c in candidates if c.next_change is not None and c.next_change <= day]
+        stale = [
+            c
+            for c in candidates
+            if c.scored_on > day or (c.next_change is not None and c.next_change <= day)
+        ]
         if stale:
             first = min(stale, key=lambda c: (c.next_change, c.profile_id))
             problems.append(
