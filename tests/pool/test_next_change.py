@@ -20,7 +20,7 @@ def _held(a):
     return (a.crs, a.programs, a.categories, a.eligible, a.nominated, a.expires_on)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     seed=st.integers(min_value=0, max_value=100_000),
     as_of=st.sampled_from(DAYS),

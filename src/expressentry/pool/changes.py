@@ -51,9 +51,11 @@ THRESHOLDS_DAYS = (
     DAYS_PER_MONTH * 6,
     DAYS_PER_MONTH * 12,
 )
-#: calendar offsets from a job's start or end at which a threshold of continuous work is met or
-#: lost (months; 12 * k for whole years)
-MONTH_OFFSETS = (6, 12, 24, 36, 48, 60, 72)
+#: calendar months from a job's start (or from a window's edge passing its end) at which a
+#: category's continuous calendar months are met (or lost). Whole years of work are counted in
+#: full-time-equivalent days: those thresholds are the days ``_crossing`` finds from a job's
+#: start, end and window edges, which are dates of their own
+MONTH_OFFSETS = (6, 12)
 #: no age points change after this age (CRS: 45; the FSW grid: 47)
 LAST_SCORED_AGE = 47
 #: how far ahead work is laid out (longer than any window, so ongoing work is not cut short)

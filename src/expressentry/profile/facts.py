@@ -51,6 +51,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later, or the month's last day when it has no such day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if day.day <= 28:  # every month has it
+        return dt.date(year, month, day.day)
     for d in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, d)
