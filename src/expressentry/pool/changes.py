@@ -42,15 +42,12 @@ from expressentry.rules.tables import RuleBook
 
 ONE_DAY = dt.timedelta(days=1)
 
-#: the windows work is counted in: CEC and categories 3 years, FST 5, the CRS and FSW 10
+#: the windows work is counted in when the rule data is silent: CEC and categories 3 years, FST
+#: 5, the CRS and FSW 10 (``_windows`` reads them from the rule and category data)
 WINDOWS_YEARS = (3, 5, 10)
 #: full-time-equivalent days at which a count of work can change what is stored: whole years up
-#: to FSW's "6 years or more", and the months categories ask for (6 and 12)
-THRESHOLDS_DAYS = (
-    *(DAYS_PER_YEAR * k for k in range(1, 7)),
-    DAYS_PER_MONTH * 6,
-    DAYS_PER_MONTH * 12,
-)
+#: to FSW's "6 years or more" (and the months categories ask for, from their data)
+THRESHOLDS_DAYS = tuple(DAYS_PER_YEAR * k for k in range(1, 7))
 #: calendar months from a job's start (or from a window's edge passing its end) at which a
 #: category's continuous calendar months are met (or lost). Whole years of work are counted in
 #: full-time-equivalent days: those thresholds are the days ``_crossing`` finds from a job's
@@ -60,6 +57,31 @@ MONTH_OFFSETS = (6, 12)
 LAST_SCORED_AGE = 47
 #: how far ahead work is laid out (longer than any window, so ongoing work is not cut short)
 HORIZON_YEARS = 11
+
+
+@lru_cache(maxsize=256)
+def _windows(
+    rulebook: RuleBook, categories: CategoryBook
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The windows (years) work is counted in and the months of work categories ask for, from
+    every version of the program and category data (and the defaults above)."""
+    windows = set(WINDOWS_YEARS)
+    for name, key in (
+        ("programs.fsw", "work_window_years"),
+        ("programs.cec", "window_years"),
+        ("programs.fst", "window_years"),
+    ):
+        if name in rulebook:
+            windows |= {v.value[key] for v in rulebook[name].versions if key in v.value}
+    months = set(MONTH_OFFSETS)
+    for slug in categories.slugs():
+        for version in categories.versions(slug):
+            for criterion in version.criteria:
+                if hasattr(criterion, "window_years"):
+                    windows.add(criterion.window_years)
+                if hasattr(criterion, "minimum_months"):
+                    months.add(criterion.minimum_months)
+    return tuple(sorted(windows)), tuple(sorted(months))
 
 
 @lru_cache(maxsize=256)
@@ -153,7 +175,9 @@ def _groups(periods: Sequence[WorkPeriod]) -> list[list[WorkPeriod]]:
     return list(unique.values())
 
 
-def _crossing(group: Sequence[WorkPeriod], as_of: dt.date, window: int) -> dt.date | None:
+def _crossing(
+    group: Sequence[WorkPeriod], as_of: dt.date, window: int, thresholds: Sequence[float]
+) -> dt.date | None:
     """The day the work of ``group`` in the ``window`` years before the day crosses a threshold,
     if the count keeps the slope it has on ``as_of`` (it does until the next start, end or
     window edge, which are dates of their own)."""
@@ -167,7 +191,7 @@ def _crossing(group: Sequence[WorkPeriod], as_of: dt.date, window: int) -> dt.da
     if abs(slope) < 1e-9:
         return None
     days = math.inf
-    for threshold in THRESHOLDS_DAYS:
+    for threshold in thresholds:
         gap = threshold - 1e-6 - today
         # rising to the next threshold above, or falling below the one under it
         if (slope > 0 and gap > 0) or (slope < 0 and gap <= 0):
@@ -178,7 +202,13 @@ def _crossing(group: Sequence[WorkPeriod], as_of: dt.date, window: int) -> dt.da
     return as_of + dt.timedelta(days=max(1, math.floor(days)))
 
 
-def _work_dates(jobs: Sequence[Job], as_of: dt.date, rulebook: RuleBook) -> list[dt.date]:
+def _work_dates(
+    jobs: Sequence[Job],
+    as_of: dt.date,
+    rulebook: RuleBook,
+    windows: Sequence[int] = WINDOWS_YEARS,
+    month_offsets: Sequence[int] = MONTH_OFFSETS,
+) -> list[dt.date]:
     if not jobs:
         return []
     # the periods as they will stand (ongoing work runs on), skilled by today's rule: a new
@@ -189,7 +219,8 @@ def _work_dates(jobs: Sequence[Job], as_of: dt.date, rulebook: RuleBook) -> list
         for p in work_periods(jobs, add_years(as_of, HORIZON_YEARS), rulebook)
     ]
     out: list[dt.date] = []
-    last_offset = MONTH_OFFSETS[-1]
+    last_offset = month_offsets[-1]
+    thresholds = (*THRESHOLDS_DAYS, *(DAYS_PER_MONTH * m for m in month_offsets))
     for p in periods:
         if p.start > as_of:
             out.append(p.start)
@@ -197,7 +228,7 @@ def _work_dates(jobs: Sequence[Job], as_of: dt.date, rulebook: RuleBook) -> list
             out.append(p.end)
             # continuous work reaching six months or a whole number of years (while it lasts)
             if add_months(p.start, last_offset) > as_of:
-                for months in MONTH_OFFSETS:
+                for months in month_offsets:
                     day = add_months(p.start, months) - ONE_DAY
                     if as_of < day <= p.end:
                         out.append(day)
@@ -207,18 +238,18 @@ def _work_dates(jobs: Sequence[Job], as_of: dt.date, rulebook: RuleBook) -> list
                         out.append(day)
         # a window's edge passing the start or the end, or passing it by a threshold
         for edge in (p.start, p.end):
-            for window in WINDOWS_YEARS:
+            for window in windows:
                 moved = add_years(edge, window)
                 if moved <= as_of:
                     continue
                 out.append(moved)
-                for months in MONTH_OFFSETS:
+                for months in month_offsets:
                     day = add_months(moved, -months) - ONE_DAY
                     if day > as_of:
                         out.append(day)
     for group in _groups(periods):
-        for window in WINDOWS_YEARS:
-            day = _crossing(group, as_of, window)
+        for window in windows:
+            day = _crossing(group, as_of, window, thresholds)
             if day is not None:
                 out.append(day)
     return out
@@ -243,7 +274,8 @@ def next_change(
         days.append(add_years(profile.date_of_birth, age + 1))
     days += _test_dates(profile.language_tests, as_of, rulebook)
     days += _credential_dates(profile.education, eca_years)
-    days += _work_dates(profile.work_history, as_of, rulebook)
+    windows, months = _windows(rulebook, categories)
+    days += _work_dates(profile.work_history, as_of, rulebook, windows, months)
     if profile.provincial_nomination is not None:
         days.append(profile.provincial_nomination.nominated_on)
     coq = profile.certificate_of_qualification
@@ -253,7 +285,7 @@ def next_change(
     if spouse is not None:
         days += _test_dates(spouse.language_tests, as_of, rulebook)
         days += _credential_dates(spouse.education, eca_years)
-        days += _work_dates(spouse.work_history, as_of, rulebook)
+        days += _work_dates(spouse.work_history, as_of, rulebook, windows, months)
     future = [d for d in days if d > as_of]
     return min(future) if future else as_of + ONE_DAY
 
