@@ -1,6 +1,12 @@
 """Pool benchmarks: bulk import, a category round's preview and run, and a rescoring of the
 whole pool, on a large pool.
 
+The pool is imported as of the first round's day, so that round has nothing to re-assess; a
+second category round of the same size is then held ``--months-later`` months on, on the scores
+stored at the import: before selecting, it re-assesses every profile whose assessment can have
+changed since (birthdays, work accrued, results and ECAs expiring, new rule versions), column-wise
+and in worker processes, and writes their new states (``later_round_*``).
+
 Run: ``.venv/bin/python benchmarks/bench_pool.py --size 1000000`` (SQLite and PostgreSQL).
 The synthetic pool is generated once and cached under ``benchmarks/.cache``.
 """
@@ -21,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "benchmarks" / ".cache"
 AS_OF = dt.date(2026, 11, 1)
 ROUND_AT = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
-RESCORE_ON = dt.date(2027, 3, 1)
+#: after the later round (``--months-later`` 6: 2027-05-20)
+RESCORE_ON = dt.date(2027, 8, 1)
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -78,7 +85,7 @@ def peak_mb() -> float:
     return max(own, children) / 1024
 
 
-def bench(kind: str, path: Path, size: int, keep: bool) -> dict[str, object]:
+def bench(kind: str, path: Path, size: int, keep: bool, months_later: int) -> dict[str, object]:
     from expressentry.pool.db import connect
     from expressentry.pool.service import Pool
     from expressentry.rounds.service import RoundRequest, Rounds
@@ -88,9 +95,10 @@ def bench(kind: str, path: Path, size: int, keep: bool) -> dict[str, object]:
         pool = Pool(connect(url))
         start, cpu = time.perf_counter(), cpu_s()
         with path.open() as fh:
-            report = pool.import_lines(fh)
+            # scored as of the first round's day: that round has nothing to re-assess
+            report = pool.import_lines(fh, as_of=ROUND_AT.date())
         imported_s, imported_cpu = time.perf_counter() - start, cpu_s() - cpu
-        stats = pool.stats()
+        stats = pool.stats(at=ROUND_AT)
         counts = {k: v for k, v in stats["eligible_by_category"].items() if k.endswith(":2026")}
         key = max(counts, key=counts.get)
         slug = key.split(":")[0]
@@ -103,6 +111,20 @@ def bench(kind: str, path: Path, size: int, keep: bool) -> dict[str, object]:
         run = rounds.run(req)
         run_s, run_cpu = time.perf_counter() - start, cpu_s() - cpu
         assert preview.document() == run.document()
+        # the same round months later, on the scores stored at the import
+        from expressentry.profile.facts import add_months
+
+        later_at = dt.datetime.combine(
+            add_months(ROUND_AT.date(), months_later), ROUND_AT.time(), dt.UTC
+        )
+        later = RoundRequest(
+            at=later_at, round_type="category", category=slug, size=5000, round_id=2
+        )
+        with pool.engine.connect() as conn:
+            due = pool.due_count(conn, later_at)
+        start, cpu = time.perf_counter(), cpu_s()
+        later_run = rounds.run(later)
+        later_s, later_cpu = time.perf_counter() - start, cpu_s() - cpu
         # a rescoring of the whole pool some months on (ages, results and ECAs have moved)
         start, cpu = time.perf_counter(), cpu_s()
         changed = pool.rescore(RESCORE_ON)
@@ -123,6 +145,12 @@ def bench(kind: str, path: Path, size: int, keep: bool) -> dict[str, object]:
             "round_run_cpu_s": round(run_cpu, 3),
             "invitations": run.invitations,
             "lowest_crs": run.lowest_crs,
+            "later_round_at": later_at.isoformat(),
+            "later_round_reassessed": due,
+            "later_round_run_s": round(later_s, 1),
+            "later_round_run_cpu_s": round(later_cpu, 1),
+            "later_round_invitations": later_run.invitations,
+            "later_round_lowest_crs": later_run.lowest_crs,
             "rescore_s": round(rescore_s, 1),
             "rescore_cpu_s": round(rescore_cpu, 1),
             "rescored_changed": changed,
@@ -140,10 +168,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--months-later", type=int, default=6, help="months between the two category rounds"
+    )
     args = parser.parse_args()
     path = synth_file(args.size, args.seed)
     for kind in args.db or ["sqlite", "postgresql"]:
-        print(json.dumps(bench(kind, path, args.size, args.keep)), flush=True)
+        print(json.dumps(bench(kind, path, args.size, args.keep, args.months_later)), flush=True)
 
 
 if __name__ == "__main__":

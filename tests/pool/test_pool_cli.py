@@ -72,7 +72,8 @@ def test_pool_commands(db_url: str, tmp_path: Path, profiles) -> None:
     listed = json.loads(cli("pool", "list", "--status", "all", *db, "--json").stdout)
     assert {r["profile_id"] for r in listed} == {"a", "b"}
 
-    expired = cli("pool", "expire-due", "--at", "2027-02-01T00:00:00Z", *db)
+    # 12 months after its submission on 2026-06-01
+    expired = cli("pool", "expire-due", "--at", "2027-06-01T00:00:00Z", *db)
     assert expired.exit_code == 0
     assert "1 profiles expired" in expired.stdout
     unknown = cli("pool", "show", "nobody", *db)

@@ -88,7 +88,9 @@ def test_imported_profiles_are_stored_as_a_submit_would_store_them(pool) -> None
     docs = list(synth.profiles(120, as_of, seed=11))
     report = pool.import_lines([json.dumps(d) for d in docs], as_of=as_of, workers=2)
     assert report.imported + report.bad == len(docs)
-    assert report.imported == pool.stats()["by_status"]["in_pool"]
+    # the pool on the import's day: every profile as it was assessed
+    on_the_day = dt.datetime.combine(as_of, dt.time(23, 59), dt.UTC)
+    assert report.imported == pool.stats(at=on_the_day)["by_status"]["in_pool"]
     assert 30 <= report.imported <= 110  # synth: about 60 % meet a program
     assert all(reason.startswith("not eligible") for _, reason in report.problems)
     refused_lines = {n for n, _ in report.problems}

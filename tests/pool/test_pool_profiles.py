@@ -41,7 +41,17 @@ def test_submit_enters_the_pool_with_its_score_programs_and_categories(
     assert shown["programs"] == ["fsw", "cec"]
     assert shown["submitted_at"] == "2026-06-01T09:00:00+00:00"
     assert shown["scored_on"] == "2026-06-01"
-    assert shown["expires_on"] == "2027-01-10"  # the CELPIP result's two years end first
+    assert shown["expires_on"] == "2027-06-01"  # 12 months after submission
+    # the CELPIP result stops counting on 2027-01-10, and is listed with the other documents
+    assert {
+        (d["person"], d["document"], d["name"], d["stops_counting_on"]) for d in shown["documents"]
+    } == {
+        ("principal", "language_test", "celpip_general", "2027-01-10"),
+        ("principal", "language_test", "tef_canada", "2027-03-01"),
+        ("principal", "eca", "masters", "2029-11-02"),
+        ("spouse", "language_test", "ielts_general", "2027-02-01"),
+    }
+    assert "2026-06-01" < shown["next_change"] <= "2027-01-10"
     assert [r["profile_id"] for r in pool.list()] == ["c-1"]
 
     (event,) = audit(engine, "profile:c-1")
@@ -183,21 +193,32 @@ def test_profile_expires_twelve_months_after_submission(pool, engine, profiles, 
     assert (event["before"]["status"], event["after"]["status"]) == ("in_pool", "expired")
 
 
-def test_profile_expires_when_its_language_result_does(pool, profiles) -> None:
-    # submitted 2025-06-01 (12 months: 2026-06-01) with a result taken 2023-12-15 (two years)
+def test_profile_leaves_for_time_twelve_months_after_submission(pool, profiles) -> None:
+    # submitted 2025-06-01 with a result taken 2023-12-15: the result stops counting on
+    # 2025-12-15, which ends every program's language criterion, not the profile's 12 months
     doc = profiles.example(
         "c-9", "2025-06-01T09:00:00Z", language_tests=[profiles.celpip(9, "2023-12-15")]
     )
     pool.submit(profiles.parse(doc))
-    expires = dt.date.fromisoformat(pool.show("c-9")["expires_on"])
-    assert dt.date(2025, 12, 14) <= expires <= dt.date(2025, 12, 16)
-    day_before = dt.datetime.combine(expires - dt.timedelta(days=1), dt.time(12), UTC)
-    assert pool.expire_due(day_before) == 0
-    assert pool.expire_due(dt.datetime.combine(expires, dt.time(0), UTC)) == 1
+    shown = pool.show("c-9")
+    assert shown["expires_on"] == "2026-06-01"
+    assert shown["next_change"] <= "2025-12-15"
+    (test,) = [
+        d
+        for d in shown["documents"]
+        if d["person"] == "principal" and d["document"] == "language_test"
+    ]
+    assert test["stops_counting_on"] == "2025-12-15"
+    # from that day the profile meets no program: not in the pool (a round takes it out)
+    assert pool.stats(at=at("2025-12-14T12:00:00Z"))["in_pool"] == 1
+    assert pool.stats(at=at("2025-12-15T12:00:00Z"))["in_pool"] == 0
+    # expiry for time is the 12 months' end
+    assert pool.expire_due(at("2026-05-31T12:00:00Z")) == 0
+    assert pool.expire_due(at("2026-06-01T00:00:00Z")) == 1
     assert pool.show("c-9")["status"] == "expired"
 
 
-def test_profile_expires_when_the_eca_it_relies_on_does(pool, profiles) -> None:
+def test_an_eca_that_stops_counting_does_not_end_a_cec_profile(pool, profiles) -> None:
     foreign_only = [
         {
             "level": "masters",
@@ -206,11 +227,17 @@ def test_profile_expires_when_the_eca_it_relies_on_does(pool, profiles) -> None:
             "eca": {"issued_on": "2021-07-01"},
         }
     ]
+    # the example meets CEC (Canadian work), which needs no ECA
     doc = profiles.example("c-10", "2025-09-01T09:00:00Z", education=foreign_only)
     pool.submit(profiles.parse(doc))
-    assert pool.show("c-10")["expires_on"] == "2026-07-01"  # five years after the ECA
-    assert pool.expire_due(at("2026-06-30T12:00:00Z")) == 0
-    assert pool.expire_due(at("2026-07-01T12:00:00Z")) == 1
+    shown = pool.show("c-10")
+    assert shown["expires_on"] == "2026-09-01"  # 12 months, not five years after the ECA
+    assert shown["expires_on"] > shown["submitted_at"][:10]
+    assert [d["stops_counting_on"] for d in shown["documents"] if d["document"] == "eca"] == [
+        "2026-07-01"
+    ]
+    assert pool.stats(at=at("2026-07-01T12:00:00Z"))["in_pool"] == 1
+    assert pool.expire_due(at("2026-07-01T12:00:00Z")) == 0
 
 
 # --- history -----------------------------------------------------------------------------------

@@ -66,12 +66,23 @@ def test_a_rescoring_stores_what_assessing_each_profile_alone_gives(
         stored, wanted = json.loads(row["crs_document"]), json.loads(want.crs_document)
         assert {**stored, "as_of": None} == {**wanted, "as_of": None}
         old = before[profile_id]
-        if (old["crs"], old["programs"], old["categories"], old["expires_on"]) != got:
+        # one that meets no program any more, or whose 12 months are over, leaves the pool
+        status = "in_pool"
+        if want.expires_on <= RESCORED_ON:
+            status = "expired"
+        elif not want.eligible:
+            status = "ineligible"
+        assert row["status"] == status
+        assert row["next_change"] == want.next_change
+        if (old["crs"], old["programs"], old["categories"], old["expires_on"]) != got or (
+            status != "in_pool"
+        ):
             moved.add(profile_id)
-            assert row["reason"] == "rescored" and row["actor"] == "rules"
+            reason = "rescored" if status == "in_pool" else status
+            assert row["reason"] == reason and row["actor"] == "rules"
             assert row["version"] == old["version"] and row["pk"] != old["pk"]
             assert stored == wanted
-            (event,) = audit(engine, f"profile:{profile_id}", kind="profile.rescored")
+            (event,) = audit(engine, f"profile:{profile_id}", kind=f"profile.{reason}")
             assert (event["before"]["crs"], event["after"]["crs"]) == (old["crs"], row["crs"])
             assert event["after"]["categories"] == json.loads(row["categories"])
         else:

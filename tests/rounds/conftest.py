@@ -41,9 +41,12 @@ def request_for() -> Any:
 def ranked_pool(pool: Any, profiles: Any) -> dict[str, int]:
     """Five profiles in the pool on AT, and three that are not; their CRS by profile_id.
 
-    Ranking on AT: hi (589), then three tied at 527 by submission time — t-early, t-mid,
-    t-late (entered in the opposite order) — then low (475).
+    Ranking on AT: hi (590), then three tied at 528 by submission time — t-early, t-mid,
+    t-late (entered in the opposite order) — then low (476). The scores are those of AT's day
+    (``score``, the single-profile path), which a round on AT ranks by.
     """
+    from expressentry.scoring.crs import score
+
     docs = [
         profiles.with_english("t-late", 9, submitted_at="2026-06-03T09:00:00Z"),
         profiles.example("hi", "2026-06-05T09:00:00Z"),
@@ -61,7 +64,7 @@ def ranked_pool(pool: Any, profiles: Any) -> dict[str, int]:
     for doc in docs:
         result = pool.submit(profiles.parse(doc))
         assert result.entered, result.reasons
-        scores[doc["profile_id"]] = result.crs
+        scores[doc["profile_id"]] = score(profiles.parse(doc), AT.date()).total
     pool.withdraw("gone", at=dt.datetime(2026, 7, 1, tzinfo=UTC))
     assert scores["t-early"] == scores["t-mid"] == scores["t-late"]
     assert scores["hi"] > scores["t-early"] > scores["low"]

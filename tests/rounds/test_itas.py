@@ -26,13 +26,15 @@ def statuses(invitations, profile_id: str) -> list[tuple[int, str]]:
 def test_an_ita_carries_the_crs_breakdown_and_sixty_days(
     pool, rounds, invitations, request_for, ranked_pool
 ) -> None:
-    shown = pool.show("hi")
     result = rounds.run(request_for("general", 1))
+    # the breakdown of the round's day (the profile was re-assessed for the round)
+    shown = pool.show("hi")
+    assert shown["scored_on"] == AT.date().isoformat()
     (ita,) = invitations.list()
     assert ita["profile_id"] == "hi"
     assert ita["round_id"] == result.round_id
     assert ita["rank"] == 1
-    assert ita["crs"] == shown["crs"]
+    assert ita["crs"] == shown["crs"] == ranked_pool["hi"]
     assert ita["crs_breakdown"] == shown["score"]
     assert ita["crs_breakdown"]["total"] == ita["crs"]
     assert ita["program"] == "cec"
@@ -103,6 +105,7 @@ def test_decline_returns_the_profile_to_the_pool_to_be_invited_again(
     ]
     assert [h["reason"] for h in pool.history("hi")] == [
         "submitted",
+        "rescored",  # the first round re-assessed it as of its day
         f"invited: round {first.round_id}",
         "declined",
         f"invited: round {second.round_id}",
@@ -331,6 +334,14 @@ def test_every_change_is_an_audit_event_with_actor_time_and_before_after(
     for step in steps:
         step()
     kinds = [(e["kind"], e["subject"], e["actor"]) for e in audit(engine)]
+    # the round first re-assessed the profiles whose assessment could have changed since
+    reassessed = kinds.index(("pool.reassessed", "pool", "officer"))
+    assert reassessed == kinds.index(("round.run", "round:1", "officer")) - 1
+    assert {k for k in kinds[:reassessed] if k[0] == "profile.rescored"} == {
+        ("profile.rescored", "profile:a", "officer"),
+        ("profile.rescored", "profile:b", "officer"),
+    }
+    kinds = [k for k in kinds if k[0] not in ("profile.rescored", "pool.reassessed")]
     assert kinds == [
         ("profile.submitted", "profile:a", "u-a"),
         ("profile.submitted", "profile:b", "u-b"),
@@ -347,5 +358,10 @@ def test_every_change_is_an_audit_event_with_actor_time_and_before_after(
     for event in audit(engine):
         assert event["at"] is not None and event["recorded_at"] is not None
         assert event["after"] is not None
-        if event["kind"] not in ("profile.submitted", "profile.refused", "round.run"):
+        if event["kind"] not in (
+            "profile.submitted",
+            "profile.refused",
+            "round.run",
+            "pool.reassessed",
+        ):
             assert event["before"] is not None, event["kind"]

@@ -253,4 +253,9 @@ def test_itas_and_applications_from_the_command_line(
     assert "0 invitations expired" in expired.stdout
     shown = json.loads(cli("pool", "show", "hi", "--db", db, "--json").stdout)
     assert shown["status"] == "in_pool"
-    assert [h["reason"] for h in shown["history"]] == ["imported", "invited: round 1", "declined"]
+    assert [h["reason"] for h in shown["history"]] == [
+        "imported",
+        "rescored",  # as of the round's day
+        "invited: round 1",
+        "declined",
+    ]

@@ -355,14 +355,16 @@ def test_published_record_of_a_round_on_a_synthetic_pool(
     pool, rounds, request_for, synth_pool
 ) -> None:
     synth_pool(pool, 300, seed=21)
+    result = rounds.run(request_for("general", 40, round_id=3))
+    # the pool at the round, as the round re-assessed it (invited, or still in the pool)
     in_pool_at_round = [
         p
-        for p in pool.list(limit=1000)
-        if dt.datetime.fromisoformat(p["submitted_at"]) < AT
+        for p in pool.list(None, limit=1000)
+        if p["status"] in ("in_pool", "invited")
+        and dt.datetime.fromisoformat(p["submitted_at"]) < AT
         and dt.date.fromisoformat(p["expires_on"]) > AT.date()
     ]
     assert len(in_pool_at_round) > 60
-    result = rounds.run(request_for("general", 40, round_id=3))
     record = rounds.show(3).record()
     assert record == result.record()
     assert record["invitations"] == 40
@@ -423,7 +425,10 @@ def test_verify_holds_after_later_changes_to_the_pool(
         "t-mid",
     }
     invitations.apply("after", at=later + dt.timedelta(days=3))
-    assert pool.expire_due(dt.datetime(2027, 2, 1, tzinfo=UTC)) == 1  # "old"
+    # "old" (12 months over on 2026-06-01) already left at the first round, which re-assessed it
+    assert pool.show("old")["status"] == "expired"
+    assert pool.history("old")[-1]["reason"] == "expired"
+    assert pool.expire_due(dt.datetime(2027, 2, 1, tzinfo=UTC)) == 0
     assert invitations.expire_due(dt.datetime(2027, 2, 1, tzinfo=UTC)) == 5  # all but "after"
     pool.rescore(dt.date(2027, 2, 1))
     for round_id in (general.round_id, second.round_id):
@@ -480,7 +485,9 @@ def test_verify_holds_after_a_rescoring_as_of_the_rounds_own_day(
         pool.submit(profiles.parse(doc))
     before = rounds.run(request_for("general", 2))
     assert rounds.verify(before.round_id).ok
-    assert pool.rescore(AT.date()) > 0
+    assert [h["reason"] for h in pool.history("r-0")][:2] == ["submitted", "rescored"]
+    # the round re-assessed the pool as of its day already: nothing is left to change
+    assert pool.rescore(AT.date()) == 0
     report = rounds.verify(before.round_id)
     assert report.ok, report.problems
     assert rounds.show(before.round_id).document() == before.document()
@@ -519,17 +526,35 @@ def test_a_category_round_reassesses_profiles_scored_before_its_category_version
                 select(s.profile_pk).where(*in_pool_at_round, s.scored_on >= dt.date(2026, 2, 6))
             )
         )
+        # every profile whose assessment can have changed by the round's day (a new category
+        # version is such a change): the round re-assesses exactly these
+        due = set(
+            conn.scalars(select(s.profile_pk).where(*in_pool_at_round, s.next_change <= at.date()))
+        )
     assert len(stale) > 50
+    assert stale <= due
     before = counts(engine)
     preview = rounds.preview(request)
     assert counts(engine) == before  # the preview's re-assessment is rolled back
     result = rounds.run(request)
     assert result.document() == preview.document()
     assert result.invitations == 8 < result.eligible
-    assert result.pool_size == len(stale) + len(fresh)
     with engine.connect() as conn:
-        rows = conn.execute(select(profile_states).where(s.reason == "rescored")).all()
-    assert sorted(r.profile_pk for r in rows) == sorted(stale)
+        rows = conn.execute(
+            select(profile_states).where(s.reason.in_(("rescored", "ineligible", "expired")))
+        ).all()
+        # the due ones that did not change were only marked scored on the round's day
+        scored = {
+            pk: day
+            for pk, day in conn.execute(
+                select(s.profile_pk, s.scored_on).where(s.valid_to.is_(None))
+            )
+            if pk in due
+        }
+    left = {r.profile_pk for r in rows if r.reason != "rescored"}
+    assert result.pool_size == len(stale) + len(fresh) - len(left)
+    assert {r.profile_pk for r in rows} <= due
+    assert set(scored) == due and all(day == at.date() for day in scored.values())
     for row in rows:
         assert row.scored_on == at.date() and row.actor == "officer"
         assert as_utc(row.valid_from) == at

@@ -216,6 +216,12 @@ def credential(draw: st.DrawFn, as_of: dt.date) -> dict[str, Any]:
             out["months_in_canada"] = draw(_int(0, 60))
     elif not chance(draw, 4):
         issued = past_between(draw, add_years(as_of, -6), _days(as_of, 30))
+        # an ECA assesses a completed credential: never issued before its completion
+        completed = out.get("completed_on")
+        if completed is not None and issued.isoformat() < completed:
+            if completed > dt.date.today().isoformat():
+                return out  # not completed yet: no ECA
+            issued = dt.date.fromisoformat(completed)
         out["eca"] = {"issued_on": iso(issued)}
     return out
 

@@ -295,27 +295,40 @@ def pool_list(
 
 
 @pool_app.command("show")
-def pool_show(profile_id: str, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """A profile's current state, score and categories, and its history."""
+def pool_show(
+    profile_id: str,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the text: en or fr.")] = "en",
+) -> None:
+    """A profile's current state, score and categories, the documents it relies on and the day
+    each stops counting, and its history."""
+    from expressentry.web.i18n import LANGUAGES, catalog
+
+    if lang not in LANGUAGES:
+        fail(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
     with opened(db) as pool:
         doc = pool.show(profile_id)
         doc["history"] = pool.history(profile_id)
-    from expressentry.cli.render import print_rows
+    from expressentry.cli.render import print_documents, print_rows
 
     def render() -> None:
-        typer.echo(
-            json.dumps({k: v for k, v in doc.items() if k not in ("history", "score")}, indent=2)
-        )
+        hidden = ("history", "score", "documents")
+        typer.echo(json.dumps({k: v for k, v in doc.items() if k not in hidden}, indent=2))
+        print_documents(doc, catalog(lang))
         print_rows("History", doc["history"])
 
     emit(doc, as_json, render)
 
 
 @pool_app.command("stats")
-def pool_stats(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Pool size by status, the CRS distribution in IRCC's bands, and eligibility per category."""
+def pool_stats(db: DbOption = None, at: AtOption = None, as_json: JsonOption = False) -> None:
+    """Pool size by status, the CRS distribution in IRCC's bands, and eligibility per category,
+    as of a time (default: now): profiles whose assessment can have changed by then count as
+    re-assessed on that day (nothing is written)."""
+    when = parse_at(at)
     with opened(db) as pool:
-        doc = pool.stats()
+        doc = pool.stats(at=when)
     from expressentry.cli.render import print_stats
 
     emit(doc, as_json, lambda: print_stats(doc))

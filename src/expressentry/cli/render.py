@@ -305,6 +305,31 @@ def print_rows(title: str, rows: list[dict[str, object]], keep: Iterable[str] = 
     console.print(table)
 
 
+def print_documents(doc: dict[str, Any], t: dict[str, str]) -> None:
+    """``pool show``: the day the profile leaves for time, the day its assessment holds until,
+    and the documents it relies on with the day each stops counting (in ``t``'s language)."""
+    console.print(t["pool_documents.expires_on"].format(date=doc["expires_on"]))
+    if doc.get("next_change"):
+        console.print(t["pool_documents.next_change"].format(date=doc["next_change"]))
+    rows = doc.get("documents") or []
+    if not rows:
+        console.print(t["pool_documents.none"])
+        return
+    table = Table(title=t["pool_documents.title"])
+    for key in ("person", "document", "name", "issued_on", "stops_counting_on"):
+        table.add_column(t[f"pool_documents.{key}"])
+    for row in rows:
+        table.add_row(
+            t[f"pool_documents.{row['person']}"],
+            t[f"pool_documents.{row['document']}"],
+            str(row["name"]),
+            str(row["issued_on"]),
+            str(row["stops_counting_on"]),
+        )
+    console.print(table)
+    console.print(t["pool_documents.note"])
+
+
 def print_stats(doc: dict[str, object]) -> None:
     console.print(f"[bold]{doc['in_pool']}[/bold] profiles in the pool")
     print_rows(

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from expressentry.eligibility.categories import context, meets
 from expressentry.eligibility.programs import ProgramsResult, assess_programs, eligible_programs
+from expressentry.pool.changes import next_change
 from expressentry.pool.schema import PROGRAM_BITS
-from expressentry.profile.facts import add_months, add_years, derive
+from expressentry.profile.facts import add_months, derive
 from expressentry.profile.model import Profile
-from expressentry.rules import language
 from expressentry.rules.categories import CategoryBook, default_categories
 from expressentry.rules.tables import RuleBook, default_rulebook
 from expressentry.scoring.crs import score_facts
@@ -33,6 +33,8 @@ class PoolAssessment:
     nominated: bool
     categories: tuple[str, ...]  # "slug:year" of every category the profile meets
     expires_on: dt.date
+    #: the first day after ``as_of`` on which the assessment can change (``changes``)
+    next_change: dt.date
 
 
 def category_key(slug: str, year: int) -> str:
@@ -40,28 +42,14 @@ def category_key(slug: str, year: int) -> str:
 
 
 def expiry(profile: Profile, submitted: dt.date, as_of: dt.date, rulebook: RuleBook) -> dt.date:
-    """The day the profile leaves the pool: 12 months after submission, or earlier when the
-    language result or the ECA it relies on expires (MI s. 4(1); results 2 years, ECAs 5)."""
+    """The day the profile leaves the pool for time: 12 months after submission (MI s. 4(1)).
+
+    A language result or an ECA that stops counting is not the profile's end: it ends the
+    points and the program criteria it gave, which a re-assessment on that day finds
+    (``changes.next_change``); the profile leaves then only if it meets no program any more.
+    """
     months = rulebook["pool.profile_validity"].at(max(submitted, dt.date(2015, 1, 1)))["months"]
-    end = add_months(submitted, months)
-    first = profile.first_official_language
-    tests = [
-        t
-        for t in profile.language_tests
-        if t.taken_on <= as_of
-        and language.is_valid_on(t.taken_on, as_of, rulebook)
-        and (first is None or language.TEST_LANGUAGE[t.test] == first)
-    ]
-    if tests:
-        end = min(
-            end,
-            max(language.valid_until(t.taken_on, rulebook) for t in tests) + dt.timedelta(days=1),
-        )
-    foreign = [c for c in profile.education if c.eca is not None and not c.canadian]
-    if foreign and not any(c.canadian for c in profile.education):
-        years = rulebook["programs.eca_validity"].at(as_of)["years"]
-        end = min(end, max(add_years(c.eca.issued_on, years) for c in foreign if c.eca))
-    return end
+    return add_months(submitted, months)
 
 
 def _refusal(programs: ProgramsResult) -> tuple[str, ...]:
@@ -89,6 +77,7 @@ def assess_for_pool(
     eca_years = rulebook["programs.eca_validity"].at(as_of)["years"]
     ctx = context(profile, as_of, facts.principal, eca_years, explain=False)
     met = tuple(category_key(v.slug, v.year) for v in categories.in_force(as_of) if meets(v, ctx))
+    expires_on = expiry(profile, submitted, as_of, rulebook)
     reasons: tuple[str, ...] = ()
     if not programs.express_entry_eligible:
         reasons = _refusal(programs)
@@ -102,7 +91,8 @@ def assess_for_pool(
         programs=mask,
         nominated=facts.provincial_nomination,
         categories=met,
-        expires_on=expiry(profile, submitted, as_of, rulebook),
+        expires_on=expires_on,
+        next_change=next_change(profile, as_of, expires_on, rulebook, categories, eca_years),
     )
 
 
@@ -140,6 +130,7 @@ def assess_many(
     met = {key: column.tolist() for key, column in flags.items()}
     version = rules_version(as_of, rulebook)
     bits = (PROGRAM_BITS["fsw"], PROGRAM_BITS["cec"], PROGRAM_BITS["fst"])
+    eca_years = rulebook["programs.eca_validity"].at(as_of)["years"]
     out = []
     for i, (profile, f) in enumerate(zip(profiles, facts, strict=True)):
         verdicts = eligible_programs(profile, f, rulebook)
@@ -147,6 +138,7 @@ def assess_many(
         for bit, eligible in zip(bits, verdicts, strict=True):
             if eligible:
                 mask |= bit
+        expires_on = expiry(profile, submitted[i], as_of, rulebook)
         reasons: tuple[str, ...] = ()
         if not mask:  # refused: the explained path says why
             reasons = _refusal(assess_programs(profile, as_of, rulebook, facts=f))
@@ -161,7 +153,10 @@ def assess_many(
                 programs=mask,
                 nominated=f.provincial_nomination,
                 categories=tuple(key for key, column in met.items() if column[i]),
-                expires_on=expiry(profile, submitted[i], as_of, rulebook),
+                expires_on=expires_on,
+                next_change=next_change(
+                    profile, as_of, expires_on, rulebook, categories, eca_years
+                ),
             )
         )
     return out

@@ -61,6 +61,7 @@ DEFERRED_INDEXES = (
     "ix_profile_states_ranking",
     "ix_profile_states_scored_on",
     "ix_profile_states_profile",
+    "ix_profile_states_next_change",
 )
 
 

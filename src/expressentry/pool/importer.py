@@ -49,6 +49,7 @@ class ImportRow(NamedTuple):
     programs: int
     nominated: bool
     categories: tuple[str, ...]
+    next_change: dt.date
 
 
 @contextmanager
@@ -135,6 +136,7 @@ def assess_rows(
                         a.programs,
                         a.nominated,
                         a.categories,
+                        a.next_change,
                     )
                 )
         out.sort(key=_number)

@@ -73,6 +73,11 @@ profile_states = Table(
     Column("categories", Text, nullable=False),
     Column("actor", String(100), nullable=False),
     Column("reason", String(200), nullable=False),
+    # the first day after ``scored_on`` on which the assessment can change by time alone (a
+    # birthday, work accrued, a document expiring, the 12 months' end, a rule or category
+    # version): a round re-assesses the profiles whose day has come (``pool.changes``). NULL
+    # only in rows written before it existed: treated as due
+    Column("next_change", Date, nullable=True),
     Index("ix_profile_states_profile", "profile_pk", "valid_from"),
     # the ranking of the current pool: highest CRS first, ties by submission time; it covers
     # every column a round filters on, so selection and counts read the index alone (SQLite
@@ -92,11 +97,20 @@ profile_states = Table(
         postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
         sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
     ),
-    # the pool by the day each profile was scored: a category round looks up the profiles
-    # scored outside the category version in force (rounds.service._refresh_categories)
+    # the pool by the day each profile was scored (category rounds used it to find profiles
+    # scored outside the category version in force; the next-change index below does that now,
+    # since a category version's start is a next-change day)
     Index(
         "ix_profile_states_scored_on",
         "scored_on",
+        postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
+        sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
+    ),
+    # the pool by the day each assessment can next change: a round finds the profiles to
+    # re-assess (usually few) without reading the pool
+    Index(
+        "ix_profile_states_next_change",
+        "next_change",
         postgresql_where=text("valid_to IS NULL AND status = 'in_pool'"),
         sqlite_where=text("valid_to IS NULL AND status = 'in_pool'"),
     ),

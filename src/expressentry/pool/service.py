@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, func, insert, select, update
 
 from expressentry.pool.assessment import PoolAssessment, assess_for_pool
+from expressentry.pool.changes import documents
 from expressentry.pool.importer import categories_json
 from expressentry.pool.schema import (
     PROGRAM_BITS,
@@ -189,7 +190,16 @@ class Pool:
             "programs": [name for name, bit in PROGRAM_BITS.items() if row.programs & bit],
             "provincial_nomination": row.nominated,
             "categories": json.loads(row.categories),
+            # the day it leaves the pool for time: 12 months from submission
             "expires_on": row.expires_on.isoformat(),
+            # the first day its assessment can change by time alone (re-assessed then)
+            "next_change": row.next_change.isoformat() if row.next_change else None,
+            # what it relies on, and the day each stops counting
+            "documents": documents(
+                Profile.model_validate_json(row.document),
+                self.rulebook,
+                self.rulebook["programs.eca_validity"].at(row.scored_on)["years"],
+            ),
         }
         if with_profile:
             shown["profile"] = json.loads(row.document)
@@ -248,35 +258,49 @@ class Pool:
                 for r in conn.execute(query)
             ]
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self, at: dt.datetime | None = None) -> dict[str, Any]:
+        """Size by status, the CRS distribution in IRCC's bands and eligibility per category,
+        as of ``at`` (default: now): the profiles whose assessment can have changed by then
+        are re-assessed first, in a transaction rolled back afterwards (nothing is written)."""
+        at = as_utc(at or utcnow())
+        with self.engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                if self.due_count(conn, at):
+                    self.reassess_due(conn, at, actor="stats")
+                return self._stats(conn, at)
+            finally:
+                trans.rollback()
+
+    def _stats(self, conn: Connection, at: dt.datetime) -> dict[str, Any]:
         from expressentry.rounds.bands import distribution
 
-        with self.engine.connect() as conn:
-            by_status = dict(
-                conn.execute(
-                    select(profile_states.c.status, func.count())
-                    .where(profile_states.c.valid_to.is_(None))
-                    .group_by(profile_states.c.status)
-                ).all()
-            )
-            counts = conn.execute(
-                select(profile_states.c.crs, func.count())
-                .where(profile_states.c.valid_to.is_(None), profile_states.c.status == "in_pool")
-                .group_by(profile_states.c.crs)
+        s = profile_states.c
+        # in the pool at ``at``: submitted before it, within its 12 months, meeting a program
+        in_pool = [
+            s.valid_to.is_(None),
+            s.status == "in_pool",
+            s.submitted_at < at,
+            s.expires_on > at.date(),
+            s.programs != 0,
+        ]
+        by_status = dict(
+            conn.execute(
+                select(s.status, func.count()).where(s.valid_to.is_(None)).group_by(s.status)
             ).all()
-            bits = dict(conn.execute(select(category_bits.c.key, category_bits.c.bit)).all())
-            per_category = {}
-            for key, bit in sorted(bits.items()):
-                per_category[key] = conn.scalar(
-                    select(func.count()).where(
-                        profile_states.c.valid_to.is_(None),
-                        profile_states.c.status == "in_pool",
-                        profile_states.c.category_mask.op("&")(1 << bit) != 0,
-                    )
-                )
+        )
+        counts = conn.execute(select(s.crs, func.count()).where(*in_pool).group_by(s.crs)).all()
+        bits = dict(conn.execute(select(category_bits.c.key, category_bits.c.bit)).all())
+        per_category = {}
+        for key, bit in sorted(bits.items()):
+            per_category[key] = conn.scalar(
+                select(func.count()).where(*in_pool, s.category_mask.op("&")(1 << bit) != 0)
+            )
+        in_pool_count = sum(n for _, n in counts)
         return {
+            "as_of": at.isoformat().replace("+00:00", "Z"),
             "by_status": by_status,
-            "in_pool": by_status.get("in_pool", 0),
+            "in_pool": in_pool_count,
             "distribution": distribution(counts),
             "eligible_by_category": per_category,
         }
@@ -319,6 +343,7 @@ class Pool:
             "categories": categories_json(a.categories),
             "actor": actor,
             "reason": reason,
+            "next_change": a.next_change,
         }
 
     def submit(
@@ -417,10 +442,11 @@ class Pool:
         at: dt.datetime,
         actor: str,
         reason: str,
+        status: str | None = None,
     ) -> list[dict[str, Any]]:
         """``_change`` with a new assessment for many profiles at once: ``rows`` are their
-        current states (every column); they are closed and the next ones written in bulk.
-        Returns the new states' values."""
+        current states (every column); they are closed and the next ones written in bulk (with
+        ``status`` when given). Returns the new states' values."""
         from expressentry.pool.bulk import among, insert_tuples
 
         if not rows:
@@ -428,7 +454,9 @@ class Pool:
         self._check_change_time(conn, at)
         columns = [c.name for c in profile_states.columns if c.name != "pk"]
         states = [
-            self._next_state(conn, row, at=at, actor=actor, reason=reason, assessment=a)
+            self._next_state(
+                conn, row, at=at, actor=actor, reason=reason, status=status, assessment=a
+            )
             for row, a in zip(rows, assessments, strict=True)
         ]
         conn.execute(
@@ -484,6 +512,7 @@ class Pool:
                 category_mask=self.mask(conn, a.categories),
                 categories=categories_json(a.categories),
                 expires_on=a.expires_on,
+                next_change=a.next_change,
             )
         return values
 
@@ -621,14 +650,9 @@ class Pool:
         ``workers`` processes (default: one per core). ``progress(done, total)`` is told of each
         page written.
         """
-        from collections import deque
-
         from expressentry.pool.bulk import lock_writes
-        from expressentry.pool.importer import assess_stored, map_in_workers
 
         at = dt.datetime.combine(as_of, dt.time(0, 0), UTC)
-        shipped = self.rulebook is default_rulebook() and self.categories is default_categories()
-        changed = seen = 0
         with self.engine.begin() as conn:
             lock_writes(conn, "profiles")
             # never rewrite the pool as it stood at a round already held (round verify reads
@@ -640,29 +664,15 @@ class Pool:
             total = self._current_count(conn)
             if workers is None:  # processes pay for themselves on a large pool only
                 workers = (os.cpu_count() or 1) if total >= PARALLEL_RESCORING else 1
-            pages: deque[list[Any]] = deque()
-
-            def work() -> Iterable[tuple[list[str], list[dt.date], dt.date]]:
-                for rows in self._current_pages(conn, batch):
-                    pages.append(rows)
-                    yield (
-                        [r.document for r in rows],
-                        [as_utc(r.submitted_at).date() for r in rows],
-                        as_of,
-                    )
-
-            if shipped and workers > 1:
-                assessed: Iterable[list[PoolAssessment]] = map_in_workers(
-                    assess_stored, work(), workers
-                )
-            else:
-                assessed = (assess_stored(item, self.rulebook, self.categories) for item in work())
-            for assessments in assessed:
-                rows = pages.popleft()
-                seen += len(rows)
-                changed += self._record_rescoring(conn, rows, assessments, start=start, actor=actor)
-                if progress is not None:
-                    progress(seen, total)
+            seen, changed = self._reassess_pages(
+                conn,
+                self._current_pages(conn, batch),
+                as_of,
+                start=start,
+                actor=actor,
+                workers=workers,
+                progress=None if progress is None else (lambda done: progress(done, total)),
+            )
             record_event(
                 conn,
                 at=at,
@@ -672,6 +682,123 @@ class Pool:
                 after={"as_of": as_of, "profiles": seen, "changed": changed},
             )
         return changed
+
+    def _reassess_pages(
+        self,
+        conn: Connection,
+        pages_in: Iterable[list[Any]],
+        as_of: dt.date,
+        *,
+        start: dt.datetime,
+        actor: str,
+        workers: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[int, int]:
+        """Assess pages of current states (with their profile_id) as of a day, column-wise, in
+        ``workers`` processes with the shipped rules, and record each page
+        (``_record_rescoring``); (profiles seen, profiles changed)."""
+        from collections import deque
+
+        from expressentry.pool.importer import assess_stored, map_in_workers
+
+        shipped = self.rulebook is default_rulebook() and self.categories is default_categories()
+        pages: deque[list[Any]] = deque()
+        changed = seen = 0
+
+        def work() -> Iterable[tuple[list[str], list[dt.date], dt.date]]:
+            for rows in pages_in:
+                pages.append(rows)
+                yield (
+                    [r.document for r in rows],
+                    [as_utc(r.submitted_at).date() for r in rows],
+                    as_of,
+                )
+
+        if shipped and workers > 1:
+            assessed: Iterable[list[PoolAssessment]] = map_in_workers(
+                assess_stored, work(), workers
+            )
+        else:
+            assessed = (assess_stored(item, self.rulebook, self.categories) for item in work())
+        for assessments in assessed:
+            rows = pages.popleft()
+            seen += len(rows)
+            changed += self._record_rescoring(conn, rows, assessments, start=start, actor=actor)
+            if progress is not None:
+                progress(seen)
+        return seen, changed
+
+    @staticmethod
+    def _due(at: dt.datetime) -> list[list[Any]]:
+        """The profiles in the pool at ``at`` whose assessment is not known to hold on ``at``'s
+        day: its next-change day has come, or it was made as of a later day. Two conditions,
+        each read from its own index (an OR of the two would read the pool)."""
+        s = profile_states.c
+        day = at.date()
+        current = [s.valid_to.is_(None), s.status == "in_pool", s.valid_from <= at]
+        return [[*current, s.next_change <= day], [*current, s.scored_on > day]]
+
+    def _due_pks(self, conn: Connection, at: dt.datetime) -> list[int]:
+        s = profile_states.c
+        found: set[int] = set()
+        for condition in self._due(at):
+            found.update(conn.scalars(select(s.profile_pk).where(*condition)))
+        return sorted(found)
+
+    def due_count(self, conn: Connection, at: dt.datetime) -> int:
+        return len(self._due_pks(conn, at))
+
+    def reassess_due(
+        self,
+        conn: Connection,
+        at: dt.datetime,
+        *,
+        actor: str = "system",
+        batch: int = 2000,
+        workers: int | None = None,
+    ) -> int:
+        """Re-assess, as of ``at``'s day, exactly the profiles in the pool whose assessment can
+        have changed by then (their next-change day has come), in the caller's transaction, so
+        that a round, a preview or the statistics read assessments valid at ``at``. Each one
+        that changed gets a new state from ``at`` with its reason (``rescored``; ``ineligible``
+        when it meets no program any more, which takes it out of the pool; ``expired`` at the
+        end of its 12 months), and an event; the others are marked scored that day. Returns how
+        many were re-assessed."""
+        from expressentry.pool.bulk import among
+
+        s = profile_states.c
+        # the indexes of next-change and scored days find them (few, usually) without reading
+        # the pool
+        due = self._due_pks(conn, at)
+        if not due:
+            return 0
+        if workers is None:
+            workers = (os.cpu_count() or 1) if len(due) >= PARALLEL_RESCORING else 1
+
+        def pages() -> Iterator[list[Any]]:
+            for first in range(0, len(due), batch):
+                yield conn.execute(
+                    select(profile_states, profiles.c.profile_id)
+                    .join(profiles, profiles.c.pk == s.profile_pk)
+                    .where(
+                        among(conn, s.profile_pk, due[first : first + batch]),
+                        s.valid_to.is_(None),
+                    )
+                    .order_by(s.profile_pk)
+                ).all()
+
+        seen, changed = self._reassess_pages(
+            conn, pages(), at.date(), start=at, actor=actor, workers=workers
+        )
+        record_event(
+            conn,
+            at=at,
+            actor=actor,
+            kind="pool.reassessed",
+            subject="pool",
+            after={"as_of": at.date(), "profiles": seen, "changed": changed},
+        )
+        return seen
 
     @staticmethod
     def _current_count(conn: Connection) -> int:
@@ -716,44 +843,66 @@ class Pool:
     ) -> int:
         """Write a page of the rescoring: a new state and an event for each profile whose
         score, programs, categories or expiry changed; the date scored for the others."""
+        from sqlalchemy import bindparam
+
         from expressentry.pool.bulk import among
 
-        same: dict[tuple[dt.date, str], list[int]] = {}
-        moved: dict[dt.datetime, tuple[list[Any], list[PoolAssessment]]] = {}
+        same: dict[tuple[dt.date, str, dt.date], list[int]] = {}
+        moved: dict[tuple[dt.datetime, str | None, str], tuple[list[Any], list[PoolAssessment]]]
+        moved = {}
         for row, a in zip(rows, assessments, strict=True):
+            status, reason = _outcome(row.status, a)
             if (
-                a.crs == row.crs
+                status is None
+                and a.crs == row.crs
                 and a.programs == row.programs
                 and categories_json(a.categories) == row.categories
                 and a.expires_on == row.expires_on
             ):
-                same.setdefault((a.as_of, a.rules_version), []).append(row.profile_pk)
+                same.setdefault((a.as_of, a.rules_version, a.next_change), []).append(row.pk)
                 continue
-            group = moved.setdefault(max(start, as_utc(row.valid_from)), ([], []))
+            group = moved.setdefault((max(start, as_utc(row.valid_from)), status, reason), ([], []))
             group[0].append(row)
             group[1].append(a)
-        for (scored_on, version), pks in same.items():
+        # the same state, marked scored that day (and when it can next change)
+        if len(same) <= 8:
+            for (scored_on, version, next_day), pks in same.items():
+                conn.execute(
+                    update(profile_states)
+                    .where(among(conn, profile_states.c.pk, pks))
+                    .values(scored_on=scored_on, rules_version=version, next_change=next_day)
+                )
+        else:
             conn.execute(
                 update(profile_states)
-                .where(
-                    profile_states.c.valid_to.is_(None),
-                    among(conn, profile_states.c.profile_pk, pks),
-                )
-                .values(scored_on=scored_on, rules_version=version)
+                .where(profile_states.c.pk == bindparam("b_pk"))
+                .values(
+                    scored_on=bindparam("b_scored_on"),
+                    rules_version=bindparam("b_version"),
+                    next_change=bindparam("b_next"),
+                ),
+                [
+                    {"b_pk": pk, "b_scored_on": key[0], "b_version": key[1], "b_next": key[2]}
+                    for key, pks in same.items()
+                    for pk in pks
+                ],
             )
         log = []
-        for when, (changed_rows, changed) in moved.items():
+        for (when, status, reason), (changed_rows, changed) in moved.items():
             states = self._change_many(
-                conn, changed_rows, changed, at=when, actor=actor, reason="rescored"
+                conn, changed_rows, changed, at=when, actor=actor, reason=reason, status=status
             )
-            for row, state in zip(changed_rows, states, strict=True):
+            for row, state, a in zip(changed_rows, states, changed, strict=True):
+                after = _summary_values(state)
+                if a.reasons and status == "ineligible":
+                    after["reasons"] = list(a.reasons)
                 log.append(
                     {
                         "at": when,
-                        "kind": "profile.rescored",
+                        "kind": f"profile.{reason}",
                         "subject": f"profile:{row.profile_id}",
                         "before": _state_summary(row),
-                        "after": _summary_values(state),
+                        "after": after,
                     }
                 )
         record_events(conn, actor, log)
@@ -854,7 +1003,7 @@ class Pool:
                 states.append(
                     (pk, 1, at, None, "in_pool", submitted, row.expires_on, row.document,
                      row.crs, row.crs_document, row.scored_on, row.rules_version, row.programs,
-                     row.nominated, *category, actor, "imported")
+                     row.nominated, *category, actor, "imported", row.next_change)
                 )  # fmt: skip
             insert_tuples(conn, profiles, IDENTITY_COLUMNS, identity)
             insert_tuples(conn, profile_states, STATE_COLUMNS, states)
@@ -881,8 +1030,21 @@ IDENTITY_COLUMNS = ("pk", "profile_id", "submitted_at")
 STATE_COLUMNS = (
     "profile_pk", "version", "valid_from", "valid_to", "status", "submitted_at", "expires_on",
     "document", "crs", "crs_document", "scored_on", "rules_version", "programs", "nominated",
-    "category_mask", "categories", "actor", "reason",
+    "category_mask", "categories", "actor", "reason", "next_change",
 )  # fmt: skip
+
+
+def _outcome(status: str, a: PoolAssessment) -> tuple[str | None, str]:
+    """The status and reason of the state a re-assessment opens for a profile now ``status``:
+    a profile in the pool leaves it at the end of its 12 months (MI s. 4(1)), or when it meets
+    no program any more; an invited one keeps its invitation (the application is checked)."""
+    if status != "in_pool":
+        return None, "rescored"
+    if a.expires_on <= a.as_of:
+        return "expired", "expired"
+    if not a.eligible:
+        return "ineligible", "ineligible"
+    return None, "rescored"
 
 
 def _summary_values(values: Mapping[str, Any]) -> dict[str, Any]:

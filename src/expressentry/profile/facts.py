@@ -13,7 +13,7 @@ than full time. One year of experience is 365 days of full-time-equivalent work 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -51,6 +51,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later, or the month's last day when it has no such day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if day.day <= 28:  # every month has it
+        return dt.date(year, month, day.day)
     for d in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, d)
@@ -368,27 +370,35 @@ class _Settings:
     """Rule values facts depend on, resolved once per rule book and date."""
 
     eca_years: int
+    #: first-official-language CRS points of four levels, by the single table
     rank: Callable[[tuple[int, ...]], int]
+    #: the same by the "with spouse" table
+    rank_with_spouse: Callable[[tuple[int, ...]], int]
     canadian_education_months: int
 
 
 @lru_cache(maxsize=512)
 def _settings(rulebook: RuleBook, as_of: dt.date) -> _Settings:
-    # rank language results by their first-official-language CRS points (single table)
+    # rank language results by their first-official-language CRS points, by the table that
+    # applies to the profile (single, or with an accompanying spouse)
     table = rulebook["crs.core.first_language"]
     per_level = table.get(as_of) or table.versions[0].value
-    single = per_level["single"]
-    top = max(single)
-    by_level = tuple(single.get(min(level, top), 0) for level in range(13))
 
-    def rank(levels: tuple[int, ...]) -> int:
-        return sum(by_level[min(level, 12)] for level in levels)
+    def ranker(points: Mapping[int, int]) -> Callable[[tuple[int, ...]], int]:
+        top = max(points)
+        by_level = tuple(points.get(min(level, top), 0) for level in range(13))
+
+        def rank(levels: tuple[int, ...]) -> int:
+            return sum(by_level[min(level, 12)] for level in levels)
+
+        return rank
 
     study = rulebook["crs.additional.canadian_education"]
     months = (study.get(as_of) or study.versions[0].value)["minimum_full_time_months"]
     return _Settings(
         eca_years=rulebook["programs.eca_validity"].at(as_of)["years"],
-        rank=rank,
+        rank=ranker(per_level["single"]),
+        rank_with_spouse=ranker(per_level["with_spouse"]),
         canadian_education_months=months,
     )
 
@@ -443,15 +453,18 @@ def person_facts(
     as_of: dt.date,
     rulebook: RuleBook,
     either_first: bool = False,
+    with_spouse: bool = False,
 ) -> list[PersonFacts]:
     """The person's facts, once per choice of language results (usually one).
 
     ``either_first``: with results in both languages and none declared first, try each as the
     first official language (for a spouse, whose first language the format does not record).
+    ``with_spouse``: the "with spouse" tables apply to the profile (``scored_with_spouse``); an
+    undeclared first official language is the one whose result gives more points by them.
     """
     settings = _settings(rulebook, as_of)
     credentials = counted_credentials(education, as_of, settings.eca_years)
-    rank = settings.rank
+    rank = settings.rank_with_spouse if with_spouse else settings.rank
     periods = work_periods(jobs, as_of, rulebook)
     common = {
         "age": age_on(birth, as_of) if birth is not None else None,
@@ -527,6 +540,7 @@ def derive_choices(
         declared_first=profile.first_official_language,
         as_of=as_of,
         rulebook=rulebook,
+        with_spouse=with_spouse,
     )
     spouses: list[PersonFacts | None] = (
         list(spouse_facts(profile.spouse, as_of, rulebook))

@@ -123,6 +123,18 @@ class Credential(_Strict):
     def canadian(self) -> bool:
         return self.country == "CA"
 
+    @model_validator(mode="after")
+    def _assessed_when_completed(self) -> Credential:
+        # an ECA assesses a completed credential (MI s. 2, "educational credential assessment")
+        eca, done = self.eca, self.completed_on
+        if eca is not None and done is not None and eca.issued_on < done:
+            raise ValueError(
+                f"eca.issued_on: {eca.issued_on.isoformat()} is before the credential's "
+                f"completion date {done.isoformat()} (completed_on); an ECA assesses a completed "
+                "credential"
+            )
+        return self
+
 
 class LanguageTest(_Strict):
     test: LanguageTestName
@@ -281,13 +293,13 @@ def problems_from(exc: ValidationError) -> list[tuple[str, str]]:
         # a model-level rule names its own field first ("spouse: ..."): move it into the path
         if err["type"] == "value_error" and ": " in reason:
             head, rest = reason.split(": ", 1)
-            if head.replace("_", "").isalpha() and head.islower():
+            if head.replace("_", "").replace(".", "").isalpha() and head.islower():
                 if ";" in rest and head in language.ABILITIES:
                     for piece in reason.split("; "):
                         field, msg = piece.split(": ", 1)
                         problems.append((_path([*loc, field]), msg))
                     continue
-                loc.append(head)
+                loc.extend(head.split("."))
                 reason = rest
         problems.append((_path(loc), reason))
     return problems

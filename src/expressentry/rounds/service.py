@@ -36,6 +36,26 @@ PROGRAMS = ("cec", "fsw", "fst", "pnp")
 INVITATION_ORDER = ("pnp", "cec", "fsw", "fst")
 
 
+def _meets(program: str, programs: int, nominated: bool) -> bool:
+    """Whether a candidate with these program flags may be invited under ``program``."""
+    if not programs:
+        return False
+    if program == "pnp":
+        return bool(nominated)
+    return bool(programs & PROGRAM_BITS.get(program, 0))
+
+
+def invitation_program(programs: int, nominated: bool) -> str | None:
+    """The program a candidate of a general or category round is invited under: the first of
+    ``INVITATION_ORDER`` it meets; a nominee must meet a program too. None when it meets none."""
+    if not programs:
+        return None
+    for program in INVITATION_ORDER:
+        if nominated if program == "pnp" else programs & PROGRAM_BITS[program]:
+            return program
+    return None  # pragma: no cover - a program bit is one of FSW, CEC, FST
+
+
 class RoundError(PoolError):
     """A round that cannot be held as asked; the message names the field and the reason."""
 
@@ -212,48 +232,17 @@ class Rounds:
             s.status == "in_pool",
             s.submitted_at < at,
             s.expires_on > at.date(),
+            # a profile that meets no program is not in the pool, whatever its status says
+            s.programs != 0,
         ]
-
-    def _refresh_categories(self, conn: Connection, req: RoundRequest, actor: str) -> None:
-        """Re-assess profiles whose category eligibility was computed when the round's category
-        version was not in force (for example before a new year's categories): column-wise,
-        a batch at a time, their next states written in bulk."""
-        from expressentry.pool.assessment import assess_many
-        from expressentry.pool.importer import paused_gc
-        from expressentry.profile.model import parse_profile
-
-        version = self.pool.categories.version_at(req.category, req.at.date())  # type: ignore[arg-type]
-        s = profile_states.c
-        # the index of scored days finds them (none, usually) without reading the pool
-        outside = s.scored_on < version.effective_from
-        if version.effective_to is not None:
-            outside = or_(outside, s.scored_on > version.effective_to)
-        # no ORDER BY: SQLite would then read the table in key order rather than the index
-        stale = sorted(
-            conn.execute(select(profile_states).where(*self._in_pool(req.at), outside)),
-            key=lambda row: row.pk,
-        )
-        on = req.at.date()
-        with paused_gc():
-            for first in range(0, len(stale), 2000):
-                rows = stale[first : first + 2000]
-                assessed = assess_many(
-                    [parse_profile(r.document) for r in rows],
-                    [as_utc(r.submitted_at).date() for r in rows],
-                    on,
-                    self.pool.rulebook,
-                    self.pool.categories,
-                )
-                self.pool._change_many(
-                    conn, rows, assessed, at=req.at, actor=actor, reason="rescored"
-                )
 
     def _select(
         self, conn: Connection, req: RoundRequest, category_key: str | None
     ) -> tuple[list[Any], int, int, dict[str, int]]:
         s = profile_states.c
         eligible = self._eligibility(conn, req, category_key)
-        conditions = [*self._in_pool(req.at), eligible]
+        in_pool = self._in_pool(req.at)
+        conditions = [*in_pool, eligible]
         if req.minimum_crs is not None:
             conditions.append(s.crs >= req.minimum_crs)
         chosen = conn.execute(
@@ -273,7 +262,9 @@ class Rounds:
             .limit(req.size)
         ).all()
         per_score = conn.execute(
-            select(s.crs, func.count(), func.sum(case((and_(*conditions[4:]), 1), else_=0)))
+            select(
+                s.crs, func.count(), func.sum(case((and_(*conditions[len(in_pool) :]), 1), else_=0))
+            )
             .where(*self._in_pool(req.at))
             .group_by(s.crs)
         ).all()
@@ -285,10 +276,10 @@ class Rounds:
     def _program(req: RoundRequest, row: Any) -> str:
         if req.round_type == "program":
             return req.program  # type: ignore[return-value]
-        for program in INVITATION_ORDER:  # the first the candidate is eligible for
-            if row.nominated if program == "pnp" else row.programs & PROGRAM_BITS[program]:
-                return program
-        return "fsw"
+        program = invitation_program(row.programs, row.nominated)
+        if program is None:  # selection takes only profiles that meet a program
+            raise RoundError(f"{row.profile_id}: meets no program; it cannot be invited")
+        return program
 
     # --- preview and run --------------------------------------------------------------------
 
@@ -326,8 +317,9 @@ class Rounds:
         round_id = req.round_id or (
             int(conn.scalar(select(func.coalesce(func.max(rounds.c.round_id), 0)))) + 1
         )
-        if req.round_type == "category":
-            self._refresh_categories(conn, req, actor)
+        # assessments valid at the round's time: the profiles whose next-change day has come
+        # are re-assessed first, in this transaction (a preview's are rolled back with it)
+        self.pool.reassess_due(conn, req.at, actor=actor)
         chosen, pool_size, eligible, dist = self._select(conn, req, category_key)
         result = RoundResult(
             round_id=round_id,
@@ -520,9 +512,13 @@ class Rounds:
 
     def verify(self, round_id: int) -> VerifyReport:
         """Recompute the round from the pool as it stood at the round's time (the temporal
-        profile states) and the stored profiles, and compare with what was recorded."""
+        profile states) and the stored profiles, and compare with what was recorded: the
+        invitations, and for each one the assessment on the round's day by the single-profile
+        path (its CRS, and that it meets the program it was invited under). A candidate whose
+        stored assessment was not valid at the round's time (its next-change day had come) is a
+        problem too."""
+        from expressentry.pool.assessment import assess_for_pool
         from expressentry.profile.model import parse_profile
-        from expressentry.scoring.crs import score
 
         with self.engine.connect() as conn:
             row = conn.execute(select(rounds).where(rounds.c.round_id == round_id)).first()
@@ -552,6 +548,7 @@ class Rounds:
                     s.programs,
                     s.nominated,
                     s.category_mask,
+                    s.next_change,
                     profiles.c.profile_id,
                 )
                 .join(profiles, profiles.c.pk == s.profile_pk)
@@ -581,6 +578,7 @@ class Rounds:
             if r.status == "in_pool"
             and as_utc(r.submitted_at) < at
             and r.expires_on > at.date()
+            and r.programs != 0
             and eligible(r)
             and (row.minimum_crs is None or r.crs >= row.minimum_crs)
         ]
@@ -606,11 +604,43 @@ class Rounds:
             problems.append(
                 f"lowest CRS recorded {row.lowest_crs}; last invitee has {actual[-1][1]}"
             )
+        day = at.date()
+        stale = [
+            c
+            for c in candidates
+            if c.scored_on > day or (c.next_change is not None and c.next_change <= day)
+        ]
+        if stale:
+            first = min(stale, key=lambda c: (c.next_change, c.profile_id))
+            problems.append(
+                f"{len(stale)} candidates were ranked on assessments not valid on {day}: "
+                f"{first.profile_id} was scored on {first.scored_on} and could change on "
+                f"{first.next_change}"
+            )
+        programs = {i.profile_id: i.program for i in recorded.invited}
         for c in top:
-            rescored = score(parse_profile(c.document), c.scored_on, self.pool.rulebook).total
-            if rescored != c.crs:
+            a = assess_for_pool(
+                parse_profile(c.document),
+                as_utc(c.submitted_at).date(),
+                day,
+                self.pool.rulebook,
+                self.pool.categories,
+            )
+            if a.crs != c.crs:
                 problems.append(
-                    f"{c.profile_id}: stored CRS {c.crs} but the stored profile scores {rescored} "
-                    f"as of {c.scored_on.isoformat()}"
+                    f"{c.profile_id}: stored CRS {c.crs} but the stored profile scores {a.crs} "
+                    f"on the round's day {day}"
                 )
+            program = programs.get(c.profile_id)
+            if program is None:
+                continue
+            for met, source in (
+                ((c.programs, c.nominated), "its stored assessment"),
+                ((a.programs, a.nominated), f"its profile on {day}"),
+            ):
+                if not _meets(program, *met):
+                    problems.append(
+                        f"{c.profile_id}: invited under {program.upper()}, which {source} "
+                        "does not meet"
+                    )
         return VerifyReport(round_id, not problems, len(candidates), problems)

@@ -146,9 +146,9 @@ def profile(rng: random.Random, number: int, as_of: dt.date) -> dict[str, Any]:
         "completed_on": _date(completed),
     }
     if not canadian_study:
-        credential["eca"] = {
-            "issued_on": _date(submitted.date() - dt.timedelta(days=rng.randint(30, 1400)))
-        }
+        # an ECA assesses a completed credential: never issued before its completion
+        issued = submitted.date() - dt.timedelta(days=rng.randint(30, 1400))
+        credential["eca"] = {"issued_on": _date(max(issued, completed))}
     doc: dict[str, Any] = {
         "profile_id": f"s-{number:07d}",
         "submitted_at": submitted.isoformat().replace("+00:00", "Z"),
