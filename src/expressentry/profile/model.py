@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AllowInfNan,
     AfterValidator,
+    AllowInfNan,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
