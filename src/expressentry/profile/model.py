@@ -108,6 +108,25 @@ PROFILE_ID_RULE = (
 )
 
 
+#: how far past today an assessment date (``as_of``) may lie: a score years ahead reads rules
+#: nobody has made yet (and at 9999-12-31 every candidate is 8,000 years old)
+AS_OF_DAYS_AHEAD = 5 * 366
+
+
+def as_of_problem(on: dt.date) -> str | None:
+    """Why ``on`` cannot be an assessment date, or None: from 2015-01-01 (the first CRS) to
+    five years after today."""
+    latest = dt.date.today() + dt.timedelta(days=AS_OF_DAYS_AHEAD)
+    if on < EXPRESS_ENTRY_START.date():
+        return f"{on.isoformat()} is before Express Entry began on 2015-01-01"
+    if on > latest:
+        return (
+            f"{on.isoformat()} is more than five years ahead (the latest assessment date is "
+            f"{latest.isoformat()})"
+        )
+    return None
+
+
 def _in_range(value: dt.date) -> dt.date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValueError(

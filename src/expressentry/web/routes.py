@@ -52,6 +52,10 @@ def _as_of(form: dict[str, str]) -> tuple[dt.date, dict[str, str]]:
         return dt.date.today(), {"as_of": f"{raw!r} is not a date (YYYY-MM-DD)"}
     if on < CRS_EPOCH:
         return on, {"as_of": "Express Entry began on 2015-01-01"}
+    from expressentry.profile.model import as_of_problem
+
+    if (problem := as_of_problem(on)) is not None:
+        return dt.date.today(), {"as_of": problem}
     return on, {}
 
 
