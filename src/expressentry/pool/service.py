@@ -331,6 +331,7 @@ class Pool:
             raise PoolError("profile_id: a profile submitted to the pool needs a profile_id")
         a = self._assess(profile, submitted_at.date(), at.date())
         with self.engine.begin() as conn:
+            lock_changes(conn)
             exists = conn.scalar(
                 select(profiles.c.pk).where(profiles.c.profile_id == profile.profile_id)
             )
@@ -495,10 +496,11 @@ class Pool:
         actor: str = "candidate",
     ) -> SubmitResult:
         """Replace a profile's content; it is rescored, and keeps its submission time."""
-        at = as_utc(at or utcnow())
         if not profile.profile_id:
             raise PoolError("profile_id: the profile to update needs its profile_id")
         with self.engine.begin() as conn:
+            lock_changes(conn)
+            at = as_utc(at or utcnow())  # now, after any round this change waited for
             pk = self._pk(conn, profile.profile_id)
             row = self._current(conn, pk)
             if row.status != "in_pool":
@@ -543,13 +545,15 @@ class Pool:
         reason: str,
         allowed_from: tuple[str, ...] = ("in_pool",),
     ) -> None:
-        at = as_utc(at or utcnow())
         with self.engine.begin() as conn:
+            lock_changes(conn)
+            at = as_utc(at or utcnow())  # now, after any round this change waited for
             pk = self._pk(conn, profile_id)
             row = self._current(conn, pk)
             if row.status not in allowed_from:
                 raise PoolError(
-                    f"profile {profile_id!r} is {row.status.replace('_', ' ')}; cannot {reason}"
+                    f"profile {profile_id!r} is {row.status.replace('_', ' ')}; "
+                    f"it cannot be {reason}"
                 )
             before, after = self._change(conn, pk, at=at, actor=actor, reason=reason, status=status)
             record_event(
@@ -578,6 +582,7 @@ class Pool:
         """Profiles whose 12 months (or language result, or ECA) have run out leave the pool."""
         at = as_utc(at or utcnow())
         with self.engine.begin() as conn:
+            lock_changes(conn)
             due = conn.execute(
                 select(profile_states.c.profile_pk, profiles.c.profile_id)
                 .join(profiles, profiles.c.pk == profile_states.c.profile_pk)
@@ -623,7 +628,7 @@ class Pool:
         """
         from collections import deque
 
-        from expressentry.pool.bulk import lock_writes
+        from expressentry.pool.bulk import lock_pool, lock_writes
         from expressentry.pool.importer import assess_stored, map_in_workers
 
         at = dt.datetime.combine(as_of, dt.time(0, 0), UTC)
@@ -631,6 +636,7 @@ class Pool:
         changed = seen = 0
         with self.engine.begin() as conn:
             lock_writes(conn, "profiles")
+            lock_pool(conn, exclusive=True)  # it rewrites states a round would choose from
             # never rewrite the pool as it stood at a round already held (round verify reads
             # it back): a rescoring as of a round's own day takes effect just after that round
             last_round = self._last_round_at(conn)
@@ -883,6 +889,13 @@ STATE_COLUMNS = (
     "document", "crs", "crs_document", "scored_on", "rules_version", "programs", "nominated",
     "category_mask", "categories", "actor", "reason",
 )  # fmt: skip
+
+
+def lock_changes(conn: Connection) -> None:
+    """A change of profiles' states waits for a round in progress (``bulk.lock_pool``)."""
+    from expressentry.pool.bulk import lock_pool
+
+    lock_pool(conn, exclusive=False)
 
 
 def _summary_values(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -422,10 +422,15 @@ async def officer_round_post(request: Request) -> Response:
     if round_type not in ("general", "program", "category"):
         problems["round_type"] = "choose general, program or category"
     size = form.get("size", "").strip()
-    if not size.isdigit() or not 1 <= int(size) <= 1_000_000:
+    if (
+        not (size.isascii() and size.isdigit() and len(size) <= 7)
+        or not 1 <= int(size) <= 1_000_000
+    ):
         problems["size"] = "a whole number from 1 to 1,000,000"
     minimum = form.get("minimum_crs", "").strip()
-    if minimum and (not minimum.isdigit() or int(minimum) > 1200):
+    if minimum and (
+        not (minimum.isascii() and minimum.isdigit() and len(minimum) <= 4) or int(minimum) > 1200
+    ):
         problems["minimum_crs"] = "a CRS score from 0 to 1,200"
     try:
         at = dt.datetime.fromisoformat(form.get("at", "").strip()) if form.get("at") else None
