@@ -340,6 +340,9 @@ class Rounds:
             existing = conn.execute(select(rounds).where(rounds.c.round_id == req.round_id)).first()
             if existing is not None:
                 return self._same_round(conn, existing, req)
+        if req.at_default:
+            # held now: after the changes this round waited for, which it sees
+            req = RoundRequest(**{**req.__dict__, "at": utcnow()})
         last = conn.execute(
             select(rounds.c.round_id, rounds.c.held_at).order_by(rounds.c.held_at.desc()).limit(1)
         ).first()

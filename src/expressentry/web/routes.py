@@ -444,6 +444,7 @@ async def officer_round_post(request: Request) -> Response:
     if not problems:
         req = RoundRequest(
             at=at or dt.datetime.now(dt.UTC),
+            at_default=at is None,
             round_type=round_type,
             size=int(size),
             program=(form.get("program") or None) if round_type == "program" else None,
