@@ -235,7 +235,7 @@ async def login_post(request: Request) -> Response:
             request,
             "login.html",
             429,
-            error="login.throttled",
+            error="i14.login_locked" if exc.locked else "login.throttled",
             retry=exc.retry_after,
             username=username,
             next=_safe_next(form.get("next")),
@@ -488,6 +488,38 @@ def officer_round(request: Request, round_id: int) -> HTMLResponse:
         record=result.record(),
         category_names=_category_names(),
         ran=request.query_params.get("ran") == "1",
+    )
+
+
+@router.post("/officer/rounds/{round_id}/cancel", response_class=HTMLResponse)
+async def officer_round_cancel(request: Request, round_id: int) -> Response:
+    """Issue 14: cancel the latest round, held by mistake (the service says when it cannot)."""
+    from expressentry.rounds.service import RoundError
+
+    user = require_role(request, "officer")
+    form = await read_form(request)
+    rounds = services(request).rounds
+    try:
+        done = await run_in_threadpool(
+            rounds.cancel, round_id, reason=form.get("reason", "")[:500], actor=user.username
+        )
+    except RoundError as exc:
+        try:
+            result = await run_in_threadpool(rounds.show, round_id)
+        except RoundError:
+            raise PageError(404, "error.not_found") from None
+        return render(
+            request,
+            "round.html",
+            409,
+            r=result,
+            record=result.record(),
+            category_names=_category_names(),
+            ran=False,
+            cancel_problem=str(exc).partition(": ")[2] or str(exc),
+        )
+    return redirect(
+        request, f"/officer/rounds?cancelled={round_id}&removed={done['invitations_removed']}"
     )
 
 
