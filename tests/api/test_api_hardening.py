@@ -208,3 +208,19 @@ def test_an_officer_cancels_a_round_on_its_page(client, site, lang, done) -> Non
     assert answer.status_code == 200, answer.text
     assert done in answer.text
     assert page.get(f"/officer/rounds/{site.round_id}").status_code == 404
+
+
+def test_an_officer_unlocks_an_account_over_the_api(client, site) -> None:
+    for _ in range(3):
+        client.post("/api/login", json={"username": "analyst", "password": "x" * 12})
+    throttled = client.post(
+        "/api/login", json={"username": "analyst", "password": site.passwords["analyst"]}
+    )
+    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) >= 1
+    officer = bearer(client, site, "officer")
+    answer = client.post("/api/users/analyst/unlock", headers=officer)
+    assert answer.status_code == 200 and answer.json()["failures_lifted"] == 3
+    assert bearer(client, site, "analyst")
+    assert client.post("/api/users/nobody/unlock", headers=officer).status_code == 404
+    events = client.get("/api/audit?subject=user:analyst", headers=officer).json()["events"]
+    assert events[0]["kind"] == "user.unlock" and events[0]["actor"] == "officer"

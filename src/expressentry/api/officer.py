@@ -321,6 +321,26 @@ async def decide_application(
     return JSONResponse(decision.document())
 
 
+@router.post(
+    "/users/{username}/unlock",
+    summary="Lift the login throttle of an account, once its owner asked (audited)",
+)
+async def unlock_user(
+    request: Request, username: Annotated[str, Path(max_length=64)], user: Officer
+) -> JSONResponse:
+    from starlette.concurrency import run_in_threadpool
+
+    from expressentry.accounts.service import AccountError
+
+    try:
+        lifted = await run_in_threadpool(
+            services(request).accounts.unlock, username, actor=user.username
+        )
+    except AccountError as exc:
+        raise not_found(f"no user {username!r}", "username") from exc
+    return JSONResponse({"username": username.lower(), "failures_lifted": lifted})
+
+
 @router.get("/audit", summary="The audit log: who did what, when")
 def audit_log(
     request: Request,
