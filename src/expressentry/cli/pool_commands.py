@@ -219,7 +219,7 @@ def pool_import(
         try:
             size = file.stat().st_size
             lines = read_with_progress(handle, size, step) if size else handle
-            report = pool.import_lines(lines, actor=actor, as_of=on)
+            report = pool.import_lines(lines, actor=actor, as_of=on, source=file.name)
         except UnicodeDecodeError:
             fail(f"{file}: not a UTF-8 text file")
     for number, reason in report.problems:

@@ -99,6 +99,8 @@ class ImportReport:
     imported: int = 0
     refused: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    #: how many of ``problems`` the audit events have recorded so far
+    recorded: int = 0
 
     @property
     def bad(self) -> int:
@@ -775,6 +777,7 @@ class Pool:
         actor: str = "import",
         batch: int = 5000,
         workers: int | None = None,
+        source: str | None = None,
     ) -> ImportReport:
         """Import profiles of the exchange format, one a line, each with its profile_id and
         submitted_at. Good lines are imported; every bad line is reported by number and reason.
@@ -814,19 +817,26 @@ class Pool:
                 seen.add(item.profile_id)
                 pending.append(item)
                 if len(pending) >= batch:
-                    self._write_batch(conn, pending, actor, report)
+                    self._write_batch(conn, pending, actor, report, source)
                     pending = []
-            if pending:
-                self._write_batch(conn, pending, actor, report)
+            if pending or len(report.problems) > report.recorded:
+                self._write_batch(conn, pending, actor, report, source)
         if report.imported >= BULK_LOAD_ROWS:
             after_bulk_load(self.engine, (profiles, profile_states))
         return report
 
     def _write_batch(
-        self, conn: Connection, pending: list[Any], actor: str, report: ImportReport
+        self,
+        conn: Connection,
+        pending: list[Any],
+        actor: str,
+        report: ImportReport,
+        source: str | None = None,
     ) -> None:
         """Write a batch of ``ImportRow``: the profiles and their first states, in one
-        transaction; profile_ids already in the pool are reported, not written."""
+        transaction; profile_ids already in the pool are reported, not written. Its
+        ``pool.imported`` event names the file, the lines, the profiles written and the lines
+        reported since the previous batch, each with its reason."""
         from expressentry.pool.bulk import existing, insert_tuples, lock_writes
 
         with conn.begin():
@@ -841,6 +851,7 @@ class Pool:
                 else:
                     fresh.append(row)
             if not fresh:
+                self._record_import(conn, actor, report, source, pending, [], None)
                 return
             last_round = self._last_round_at(conn)
             start = conn.scalar(select(func.coalesce(func.max(profiles.c.pk), 0))) + 1
@@ -864,15 +875,38 @@ class Pool:
                 )  # fmt: skip
             insert_tuples(conn, profiles, IDENTITY_COLUMNS, identity)
             insert_tuples(conn, profile_states, STATE_COLUMNS, states)
-            record_event(
-                conn,
-                at=utcnow(),
-                actor=actor,
-                kind="pool.imported",
-                subject="pool",
-                after={"profiles": len(fresh), "first_pk": start},
-            )
+            self._record_import(conn, actor, report, source, pending, fresh, start)
             report.imported += len(fresh)
+
+    @staticmethod
+    def _record_import(
+        conn: Connection,
+        actor: str,
+        report: ImportReport,
+        source: str | None,
+        pending: Sequence[Any],
+        fresh: Sequence[Any],
+        first_pk: int | None,
+    ) -> None:
+        reported = report.problems[report.recorded :]
+        report.recorded = len(report.problems)
+        numbers = [row.number for row in pending] + [n for n, _ in reported]
+        record_event(
+            conn,
+            at=utcnow(),
+            actor=actor,
+            kind="pool.imported",
+            subject="pool",
+            after={
+                "source": source,
+                "lines": [min(numbers), max(numbers)] if numbers else None,
+                "profiles": len(fresh),
+                "first_pk": first_pk,
+                "profile_ids": [row.profile_id for row in fresh],
+                "lines_reported": len(reported),
+                "reported": [[n, reason[:300]] for n, reason in reported],
+            },
+        )
 
 
 #: a rescoring of at least this many profiles assesses them in worker processes
