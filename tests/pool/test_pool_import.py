@@ -309,11 +309,11 @@ def test_a_first_load_that_fails_still_builds_its_indexes(
     calls = {"n": 0}
     real = Pool._write_batch
 
-    def failing(self, conn, pending, actor, report):  # type: ignore[no-untyped-def]
+    def failing(self, conn, pending, actor, report, *rest):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("the disk is full")
-        return real(self, conn, pending, actor, report)
+        return real(self, conn, pending, actor, report, *rest)
 
     monkeypatch.setattr(Pool, "_write_batch", failing)
     lines = [line(profiles.with_english(f"load-{i}", 9)) for i in range(6)]
