@@ -382,7 +382,32 @@ def parse_profile(data: str | bytes | dict[str, Any], source: str | None = None)
             return Profile.model_validate(data)
         return Profile.model_validate_json(data)
     except ValidationError as exc:
+        retry = _with_huge_numbers_infinite(data, exc)
+        if retry is not None:
+            return parse_profile(retry, source)
         raise ProfileError(problems_from(exc), source) from None
+
+
+def _huge_int(digits: str) -> int | float:
+    # past 4,300 digits Python will not read an integer: it is as good as infinite (and refused
+    # as such by the field it is in)
+    if len(digits.lstrip("-")) <= 4000:
+        return int(digits)
+    return float("-inf") if digits.startswith("-") else float("inf")
+
+
+def _with_huge_numbers_infinite(data: Any, exc: ValidationError) -> str | None:
+    """The JSON text again with numbers too long to read written as infinities, so that the
+    problem names the field they are in, or None when that is not what went wrong."""
+    errors = exc.errors(include_url=False)
+    if isinstance(data, dict) or len(errors) != 1 or errors[0]["type"] != "json_invalid":
+        return None
+    if "number out of range" not in errors[0]["msg"]:
+        return None
+    try:
+        return json.dumps(json.loads(data, parse_int=_huge_int))
+    except ValueError:
+        return None
 
 
 def load_profile(path: str, text: str | None = None) -> Profile:
