@@ -80,3 +80,19 @@ def test_as_of_next_year_is_still_answered(client, example) -> None:
 
     on = (dt.date.today() + dt.timedelta(days=365)).isoformat()
     assert client.post(f"/api/score?as_of={on}", json=example).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/score", "/eligibility"])
+def test_the_pages_refuse_a_job_ending_in_9999(client, example, page) -> None:
+    import re
+
+    form = client.get(page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    pasted = json.dumps(_with_job_end(example, "9999-12-31", True))
+    answer = client.post(page, data={"csrf_token": token, "profile_json": pasted})
+    assert answer.status_code == 422, answer.status_code
+    assert "outside the dates a profile may hold" in answer.text
+    fields = {"csrf_token": token, "date_of_birth": "1990-01-01", "canada_noc": "21231",
+              "canada_start": "2020-01-01", "canada_end": "9999-12-31", "canada_hours": "40"}  # fmt: skip
+    answer = client.post(page, data=fields)
+    assert answer.status_code < 500
