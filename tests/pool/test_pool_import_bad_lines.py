@@ -8,9 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from conftest import synth_lines
-
 AS_OF = dt.date(2026, 11, 1)
+
+def synth_lines(count: int, as_of: dt.date, seed: int) -> list[str]:
+    from expressentry.simulation import synth
+
+    return list(synth.jsonl(count, as_of, seed))
+
 
 #: (how to break a good line, the field the report must name)
 BREAKS = [
