@@ -164,6 +164,7 @@ def test_get_and_users(accounts: Accounts) -> None:
         ({"password": "x" * 1025}, "password", "at most 1024 characters"),
         ({"role": "officer", "profile_id": "c-1"}, "profile_id", "only a candidate"),
         ({"role": "candidate", "profile_id": ""}, "profile_id", "1 to 200 characters"),
+        ({"role": "candidate", "profile_id": "c-\u202e1"}, "profile_id", "beginning with a letter"),
         ({"actor": ""}, "actor", "1 to 100 characters"),
     ],
 )

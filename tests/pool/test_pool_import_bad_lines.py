@@ -10,6 +10,7 @@ import json
 
 AS_OF = dt.date(2026, 11, 1)
 
+
 def synth_lines(count: int, as_of: dt.date, seed: int) -> list[str]:
     from expressentry.simulation import synth
 

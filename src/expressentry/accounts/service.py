@@ -175,8 +175,12 @@ def _check_role(role: str) -> str:
 def _check_profile_id(profile_id: str | None, role: str) -> str | None:
     if profile_id is None:
         return None
+    from expressentry.profile.model import PROFILE_ID_PATTERN, PROFILE_ID_RULE
+
     if not isinstance(profile_id, str) or not profile_id.strip() or len(profile_id) > 200:
         raise AccountError("profile_id", "must be 1 to 200 characters")
+    if not PROFILE_ID_PATTERN.fullmatch(profile_id.strip()):
+        raise AccountError("profile_id", PROFILE_ID_RULE)
     if role != "candidate":
         raise AccountError("profile_id", "only a candidate's account is linked to a profile")
     return profile_id.strip()
