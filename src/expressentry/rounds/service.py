@@ -329,7 +329,8 @@ class Rounds:
             return self._hold(conn, req, actor=actor, write=True)
 
     def _hold(self, conn: Connection, req: RoundRequest, *, actor: str, write: bool) -> RoundResult:
-        if req.at.tzinfo is not None and (problem := round_time_problem(req.at, preview=not write)):
+        at = req.at if req.at.tzinfo is not None else req.at.replace(tzinfo=dt.UTC)
+        if problem := round_time_problem(at, preview=not write):
             raise RoundError(f"at: {problem}")
         req = RoundRequest(**{**req.__dict__, "at": as_utc(req.at)})
         category_year, category_key = self._check(req)
