@@ -164,6 +164,7 @@ def test_get_and_users(accounts: Accounts) -> None:
         ({"password": "x" * 1025}, "password", "at most 1024 characters"),
         ({"role": "officer", "profile_id": "c-1"}, "profile_id", "only a candidate"),
         ({"role": "candidate", "profile_id": ""}, "profile_id", "1 to 200 characters"),
+        ({"role": "candidate", "profile_id": "c-\u202e1"}, "profile_id", "beginning with a letter"),
         ({"actor": ""}, "actor", "1 to 100 characters"),
     ],
 )
@@ -313,7 +314,8 @@ def test_session_expires(accounts: Accounts, clock: Clock, engine: Engine) -> No
     session = accounts.login("alice", PASSWORD)
     clock.advance(hours=8, seconds=-1)
     assert accounts.session(session.token) == session
-    assert accounts.purge_expired() == 1  # the login attempt, long out of the window
+    # the successful login attempt is kept: it makes the address known (issue 14)
+    assert accounts.purge_expired() == 0
     assert accounts.session(session.token) == session
     clock.advance(seconds=1)
     assert accounts.session(session.token) is None
@@ -395,85 +397,145 @@ def refuse(accounts: Accounts, username: str, client: str = "unknown") -> None:
         accounts.login(username, "not the password", client=client)
 
 
-def throttled(accounts: Accounts, username: str, password: str, client: str = "unknown") -> int:
+def throttled(
+    accounts: Accounts, username: str, password: str, client: str = "unknown", locked: bool = False
+) -> int:
     with pytest.raises(LoginThrottled) as caught:
         accounts.login(username, password, client=client)
     error = caught.value
     assert isinstance(error, AccountError) and error.field == "login"
     assert isinstance(error.retry_after, int)
-    assert (
-        str(error) == f"login: too many failed attempts; try again in {error.retry_after} seconds"
-    )
+    assert error.locked is locked
+    if locked:
+        assert "locked" in str(error) and "ask an officer to unlock it" in str(error)
+    else:
+        assert (
+            str(error)
+            == f"login: too many failed attempts; try again in {error.retry_after} seconds"
+        )
     return error.retry_after
 
 
-def test_too_many_failures_for_a_username(engine: Engine, clock: Clock) -> None:
-    accounts = Accounts(engine, clock=clock, max_failures=3, window=dt.timedelta(minutes=10))
+def test_failures_of_a_username_and_address_bring_exponential_delays(
+    engine: Engine, clock: Clock
+) -> None:
+    """Three free failures, then 1 s, 2 s, 4 s... after the last one, at most 15 minutes."""
+    accounts = Accounts(engine, clock=clock)
     accounts.add_user("alice", PASSWORD, "officer")
-    accounts.add_user("bob", PASSWORD, "officer")
+    attacker = "198.51.100.1"
     for _ in range(3):
-        refuse(accounts, "alice", client="198.51.100.1")
-        clock.advance(minutes=1)
-    # now T0+3min: even the right password is refused without being checked; the oldest of the
-    # three failures (T0) leaves the window at T0+10min
-    assert throttled(accounts, "alice", PASSWORD, client="198.51.100.2") == 7 * 60
-    assert throttled(accounts, "ALICE", PASSWORD) == 7 * 60
-    # another user is not affected, nor is the client (below its own limit)
-    assert accounts.login("bob", PASSWORD, client="198.51.100.1").user.username == "bob"
-    # refused attempts do not extend the lock
-    clock.now = T0 + dt.timedelta(minutes=10) - dt.timedelta(seconds=1)
-    assert throttled(accounts, "alice", PASSWORD) == 1
-    clock.now = T0 + dt.timedelta(minutes=10)
-    assert accounts.login("alice", PASSWORD).user.username == "alice"
-    recorded = [a for a in attempts(engine) if a[0] == "alice"]
-    assert [a[2] for a in recorded] == [False, False, False, None, None, None, True]
+        refuse(accounts, "alice", client=attacker)
+    assert throttled(accounts, "alice", "guess", client=attacker) == 1
+    waits = []
+    for _ in range(12):
+        clock.advance(seconds=waits[-1] if waits else 1)
+        refuse(accounts, "alice", client=attacker)
+        waits.append(throttled(accounts, "alice", "guess", client=attacker))
+    assert waits == [2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]
+    # throttled attempts are refused without the password being checked, not counted
+    assert throttled(accounts, "alice", PASSWORD, client=attacker) == 900
+    # the owner at another address is not slowed down at all
+    assert accounts.login("alice", PASSWORD, client="203.0.113.9").user.username == "alice"
+    # ... and that success resets the count everywhere (the attacker starts again at three)
+    clock.advance(seconds=1)
+    for _ in range(3):
+        refuse(accounts, "alice", client=attacker)
+    assert throttled(accounts, "alice", "guess", client=attacker) == 1
 
 
-def test_a_success_resets_the_username_count(engine: Engine, clock: Clock) -> None:
-    accounts = Accounts(engine, clock=clock, max_failures=3)
+def test_five_wrong_passwords_no_longer_lock_the_owner_out(engine: Engine, clock: Clock) -> None:
+    """The issue's attack: five failures every 15 minutes kept `officer` locked, even against
+    the right password. Now the owner, at an address they used before, signs in."""
+    accounts = Accounts(engine, clock=clock)
+    accounts.add_user("officer", PASSWORD, "officer")
+    accounts.login("officer", PASSWORD, client="10.0.0.5")  # the owner's usual address
+    for round_ in range(4):
+        for i in range(5):
+            refuse(accounts, "officer", client=f"192.0.2.{round_ * 5 + i}")
+        assert accounts.login("officer", PASSWORD, client="10.0.0.5").user.role == "officer"
+        clock.advance(minutes=15)
+
+
+def test_many_failures_lock_the_account_for_unknown_addresses_only(
+    engine: Engine, clock: Clock
+) -> None:
+    accounts = Accounts(engine, clock=clock, max_failures=4, window=dt.timedelta(minutes=10))
     accounts.add_user("alice", PASSWORD, "officer")
-    refuse(accounts, "alice")
-    refuse(accounts, "alice")
-    clock.advance(seconds=10)
-    accounts.login("alice", PASSWORD)
-    clock.advance(seconds=10)
-    refuse(accounts, "alice")
-    refuse(accounts, "alice")  # four failures in the window, two since the success
-    clock.advance(seconds=10)
-    refuse(accounts, "alice")  # the third since the success: the next is throttled
-    # the third most recent failure (T0+20s) leaves the window at T0+15min+20s
-    assert throttled(accounts, "alice", PASSWORD) == 15 * 60 - 10
+    accounts.login("alice", PASSWORD, client="10.0.0.5")
+    clock.advance(minutes=1)
+    for i in range(4):  # a distributed guesser: one failure from each address
+        refuse(accounts, "alice", client=f"192.0.2.{i}")
+        clock.advance(seconds=30)
+    # T0+3min: locked for every address alice never signed in from, until the oldest of the
+    # four failures (T0+1min) leaves the window (T0+11min)
+    assert throttled(accounts, "alice", PASSWORD, client="192.0.2.99", locked=True) == 8 * 60
+    # the owner at her own address signs in, and that lifts the lock
+    assert accounts.login("alice", PASSWORD, client="10.0.0.5").user.username == "alice"
+    assert accounts.login("alice", PASSWORD, client="192.0.2.99").user.username == "alice"
 
 
-def test_too_many_failures_from_a_client(engine: Engine, clock: Clock) -> None:
+def test_an_officer_lifts_the_lock(engine: Engine, clock: Clock) -> None:
+    accounts = Accounts(engine, clock=clock, max_failures=3)
+    accounts.add_user("bob", PASSWORD, "candidate")  # has never signed in: no known address
+    for i in range(3):
+        refuse(accounts, "bob", client=f"192.0.2.{i}")
+    assert throttled(accounts, "bob", PASSWORD, client="198.51.100.7", locked=True) > 0
+    assert accounts.unlock("bob", actor="officer") == 3
+    assert accounts.login("bob", PASSWORD, client="198.51.100.7").user.username == "bob"
+    unlocks = [r for r in raw_events(engine) if r.kind == "user.unlock"]
+    assert [(r.actor, r.subject) for r in unlocks] == [("officer", "user:bob")]
+    with pytest.raises(AccountError, match="no such user"):
+        accounts.unlock("nobody")
+
+
+def test_a_new_password_lifts_the_lock(engine: Engine, clock: Clock) -> None:
+    accounts = Accounts(engine, clock=clock, max_failures=3)
+    accounts.add_user("bob", PASSWORD, "candidate")
+    for i in range(3):
+        refuse(accounts, "bob", client=f"192.0.2.{i}")
+    throttled(accounts, "bob", PASSWORD, client="198.51.100.7", locked=True)
+    accounts.set_password("bob", PASSWORD + "-2")
+    assert accounts.login("bob", PASSWORD + "-2", client="198.51.100.7").user.username == "bob"
+
+
+def test_too_many_failures_from_an_address_spare_its_known_users(
+    engine: Engine, clock: Clock
+) -> None:
+    """One address trying many accounts is held back; the users who signed in from it before
+    (everyone behind one proxy) are not."""
     accounts = Accounts(
         engine, clock=clock, max_failures=10, client_max_failures=3, window=dt.timedelta(minutes=5)
     )
     accounts.add_user("alice", PASSWORD, "officer")
+    accounts.add_user("carol", PASSWORD, "analyst")
+    proxy = "192.0.2.66"
+    accounts.login("carol", PASSWORD, client=proxy)
     for name in ("root", "admin", "alice"):  # one failure each: below the username limit
-        refuse(accounts, name, client="192.0.2.66")
+        refuse(accounts, name, client=proxy)
         clock.advance(seconds=30)
-    assert throttled(accounts, "alice", PASSWORD, client="192.0.2.66") == 5 * 60 - 90
-    assert throttled(accounts, "nobody", PASSWORD, client="192.0.2.66") == 5 * 60 - 90
+    assert throttled(accounts, "alice", PASSWORD, client=proxy) == 5 * 60 - 90
+    assert throttled(accounts, "nobody", PASSWORD, client=proxy) == 5 * 60 - 90
+    assert accounts.login("carol", PASSWORD, client=proxy).user.username == "carol"
     # the same user from another client logs in
     assert accounts.login("alice", PASSWORD, client="192.0.2.7").user.username == "alice"
     clock.now = T0 + dt.timedelta(minutes=5)  # the first failure leaves the window
-    assert accounts.login("alice", PASSWORD, client="192.0.2.66").user.username == "alice"
-    refuse(accounts, "root", client="192.0.2.66")  # three failures in the window again
-    assert throttled(accounts, "alice", PASSWORD, client="192.0.2.66") == 30
+    assert accounts.login("alice", PASSWORD, client=proxy).user.username == "alice"
 
 
-def test_purge_removes_attempts_older_than_the_window(engine: Engine, clock: Clock) -> None:
-    accounts = Accounts(engine, clock=clock, max_failures=2, window=dt.timedelta(minutes=15))
-    refuse(accounts, "mallory")
-    clock.advance(minutes=10)
-    refuse(accounts, "mallory")
+def test_purge_keeps_what_the_throttle_reads(engine: Engine, clock: Clock) -> None:
+    accounts = Accounts(engine, clock=clock, window=dt.timedelta(minutes=15))
+    accounts.add_user("alice", PASSWORD, "officer")
+    accounts.login("alice", PASSWORD, client="10.0.0.5")
+    for _ in range(3):
+        refuse(accounts, "mallory")
     throttled(accounts, "mallory", PASSWORD)
-    assert len(attempts(engine)) == 3
-    clock.advance(minutes=5)
-    assert accounts.purge_expired() == 1
-    assert [a[2] for a in attempts(engine)] == [False, None]
-    refuse(accounts, "mallory")  # one failure left in the window: not throttled
+    assert len(attempts(engine)) == 5
+    clock.advance(hours=1)
+    assert accounts.purge_expired() == 0  # the failures count for a day, for the delays
+    clock.advance(hours=24)
+    assert accounts.purge_expired() == 4 + 1  # and alice's expired session
+    assert attempts(engine) == [("alice", "10.0.0.5", True)]  # a known address, kept 90 days
+    refuse(accounts, "mallory")  # one failure: not throttled
 
 
 # --- secrets ---------------------------------------------------------------------------------

@@ -311,11 +311,11 @@ def test_a_first_load_that_fails_still_builds_its_indexes(
     calls = {"n": 0}
     real = Pool._write_batch
 
-    def failing(self, conn, pending, actor, report):  # type: ignore[no-untyped-def]
+    def failing(self, conn, pending, actor, report, *rest):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("the disk is full")
-        return real(self, conn, pending, actor, report)
+        return real(self, conn, pending, actor, report, *rest)
 
     monkeypatch.setattr(Pool, "_write_batch", failing)
     lines = [line(profiles.with_english(f"load-{i}", 9)) for i in range(6)]
@@ -352,14 +352,26 @@ def test_indexes_a_killed_load_left_missing_are_built_when_the_pool_is_opened(db
 def test_the_ids_already_in_the_pool_are_found_among_thousands(engine, pool, profiles) -> None:
     """The import's look-up of profile_ids already stored sends them as one parameter: any
     text, any number of them."""
+    from sqlalchemy import insert
+
     from expressentry.pool.bulk import existing
     from expressentry.pool.schema import profiles as profiles_table
 
     odd = ['quote\'s "id"', "é-ü-ß 名前", "comma,and;semicolon", "x" * 200]
+    # such ids are outside the profile_id alphabet (issue 14): an import refuses them by line
     report = pool.import_lines(
         [line(profiles.with_english(pid, 8)) for pid in odd], as_of=dt.date(2026, 6, 10), workers=1
     )
-    assert report.imported == len(odd)
+    assert report.imported == 1 and [n for n, _ in report.problems] == [1, 2, 3]
+    assert all("not a valid profile_id" in reason for _, reason in report.problems)
+    # the look-up itself takes any text: rows stored before the alphabet existed
+    with engine.begin() as conn:
+        for pid in odd[:3]:
+            conn.execute(
+                insert(profiles_table).values(
+                    profile_id=pid, submitted_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+                )
+            )
     asked = [f"absent-{i}" for i in range(12_000)] + odd[::-1]
     with engine.connect() as conn:
         assert existing(conn, profiles_table, "profile_id", asked) == set(odd)

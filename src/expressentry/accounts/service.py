@@ -10,11 +10,23 @@ the roles; what each role may do is decided where the action is.
 - A session is a random token handed to the user once; the database keeps only its SHA-256, with
   its expiry time and a CSRF token. Sessions end at ``session_lifetime`` after login, at logout,
   when the password changes, or when the user is made inactive.
-- Every login attempt is recorded (``login_attempts``). A username with ``max_failures`` failed
-  attempts within ``window`` since its last successful login, or a client (an address) with
-  ``client_max_failures`` failed attempts within ``window``, is refused without the password being
-  checked (``LoginThrottled``, with the seconds until it may try again). Refused attempts are
-  recorded with ``success`` NULL and do not count as failures, so the lock ends when said.
+- Every login attempt is recorded (``login_attempts``). The throttle slows a guesser without
+  denying the owner (OWASP Authentication Cheat Sheet, "Protect against automated attacks":
+  throttling per account and address, exponential delays, and a lockout its owner can lift):
+  - per (username, address) pair: after ``free_failures`` failed attempts since the user's last
+    successful login (within ``pair_window``), each further attempt waits an exponentially
+    growing delay after the last failure (``base_delay``, doubled each time, at most
+    ``max_delay``). One address's failures never slow the owner at another address.
+  - per username, from addresses it has never signed in from (within ``known_for``): with
+    ``max_failures`` failures within ``window`` the account is locked for such addresses; the
+    owner still signs in from an address they used before, and that success (or an officer's
+    ``unlock``, or a new password) lifts the lock.
+  - per address, whatever the username (one address trying many accounts): with
+    ``client_max_failures`` failures within ``window``; users who signed in from that address
+    before (the owners behind one proxy) are not held back.
+  A throttled attempt is refused without the password being checked (``LoginThrottled``, with
+  the seconds until the next attempt is considered); it is recorded with ``success`` NULL and
+  does not count as a failure, so the delay ends when said.
 - A wrong username and a wrong password give the same error, and both cost one argon2
   verification, so neither the message nor the time tells which usernames exist.
 - Secret keys (``secret(name)``) are generated on first use and kept in the database
@@ -35,7 +47,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from expressentry.pool.schema import login_attempts, sessions, settings, users
@@ -70,12 +82,21 @@ class LoginRefused(AccountError):
 
 
 class LoginThrottled(AccountError):
-    """Too many failed logins for this username or from this client; ``retry_after`` seconds
-    until the next attempt is considered."""
+    """Too many failed logins for this username and client; ``retry_after`` seconds until the
+    next attempt is considered. ``locked``: the account is locked for addresses it never signed
+    in from (the owner signs in from one they used, or an officer unlocks it)."""
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("login", f"too many failed attempts; try again in {retry_after} seconds")
+    def __init__(self, retry_after: int, *, locked: bool = False) -> None:
+        reason = f"too many failed attempts; try again in {retry_after} seconds"
+        if locked:
+            reason = (
+                f"this account is locked after many failed attempts from addresses it never "
+                f"signed in from; sign in from one you used before, try again in {retry_after} "
+                "seconds, or ask an officer to unlock it"
+            )
+        super().__init__("login", reason)
         self.retry_after = retry_after
+        self.locked = locked
 
 
 @dataclass(frozen=True)
@@ -154,8 +175,12 @@ def _check_role(role: str) -> str:
 def _check_profile_id(profile_id: str | None, role: str) -> str | None:
     if profile_id is None:
         return None
+    from expressentry.profile.model import PROFILE_ID_PATTERN, PROFILE_ID_RULE
+
     if not isinstance(profile_id, str) or not profile_id.strip() or len(profile_id) > 200:
         raise AccountError("profile_id", "must be 1 to 200 characters")
+    if not PROFILE_ID_PATTERN.fullmatch(profile_id.strip()):
+        raise AccountError("profile_id", PROFILE_ID_RULE)
     if role != "candidate":
         raise AccountError("profile_id", "only a candidate's account is linked to a profile")
     return profile_id.strip()
@@ -175,20 +200,32 @@ class Accounts:
         engine: Engine,
         *,
         session_lifetime: dt.timedelta = dt.timedelta(hours=8),
-        max_failures: int = 5,
-        client_max_failures: int = 20,
+        max_failures: int = 20,
+        client_max_failures: int = 100,
         window: dt.timedelta = dt.timedelta(minutes=15),
         clock: Callable[[], dt.datetime] = utcnow,
+        free_failures: int = 3,
+        base_delay: dt.timedelta = dt.timedelta(seconds=1),
+        max_delay: dt.timedelta = dt.timedelta(minutes=15),
+        pair_window: dt.timedelta = dt.timedelta(hours=24),
+        known_for: dt.timedelta = dt.timedelta(days=90),
     ) -> None:
         if session_lifetime <= dt.timedelta(0) or window <= dt.timedelta(0):
             raise ValueError("session_lifetime and window must be positive")
-        if max_failures < 1 or client_max_failures < 1:
+        if max_failures < 1 or client_max_failures < 1 or free_failures < 0:
             raise ValueError("max_failures and client_max_failures must be at least 1")
+        if min(base_delay, max_delay, pair_window, known_for) <= dt.timedelta(0):
+            raise ValueError("the delays and windows must be positive")
         self.engine = engine
         self.session_lifetime = session_lifetime
         self.max_failures = max_failures
         self.client_max_failures = client_max_failures
         self.window = window
+        self.free_failures = free_failures
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.pair_window = pair_window
+        self.known_for = known_for
         self._clock = clock
         self._secrets: dict[str, str] = {}
 
@@ -284,6 +321,7 @@ class Accounts:
                 update(users).where(users.c.pk == row.pk).values(password_hash=password_hash)
             )
             ended = conn.execute(delete(sessions).where(sessions.c.user_pk == row.pk)).rowcount
+            self._reset(conn, row.username, now)  # guesses of the old password no longer count
             record_event(
                 conn,
                 at=now,
@@ -330,34 +368,60 @@ class Accounts:
 
     def _retry_after(
         self, conn: Connection, name: str, client: str, now: dt.datetime
-    ) -> int | None:
-        """Seconds until this username and client may try again, or None when they may now."""
-        start = now - self.window
-        last_success = conn.scalar(
-            select(login_attempts.c.at)
-            .where(login_attempts.c.username == name, login_attempts.c.success.is_(True))
-            .order_by(login_attempts.c.at.desc())
-            .limit(1)
-        )
-        since = start if last_success is None else max(start, as_utc(last_success))
-        waits = []
-        # the max-th most recent failure: when it leaves the window, fewer than max remain
-        for condition, since_, limit in (
-            (login_attempts.c.username == name, since, self.max_failures),
-            (login_attempts.c.client == client, start, self.client_max_failures),
-        ):
-            at = conn.scalar(
-                select(login_attempts.c.at)
-                .where(condition, login_attempts.c.success.is_(False), login_attempts.c.at > since_)
-                .order_by(login_attempts.c.at.desc())
-                .offset(limit - 1)
+    ) -> tuple[int, bool] | None:
+        """Seconds until this username and client may try again, and whether the account is
+        locked (for this client), or None when they may try now."""
+        a = login_attempts.c
+        reset = conn.scalar(select(func.max(a.at)).where(a.username == name, a.success.is_(True)))
+        reset = as_utc(reset) if reset is not None else None
+        known = (
+            conn.scalar(
+                select(a.pk)
+                .where(
+                    a.username == name,
+                    a.client == client,
+                    a.success.is_(True),
+                    a.at > now - self.known_for,
+                )
                 .limit(1)
             )
-            if at is not None:
-                waits.append(as_utc(at) + self.window - now)
+            is not None
+        )
+        waits: list[tuple[dt.timedelta, bool]] = []
+        # the pair: an exponential delay after the free failures
+        since = now - self.pair_window if reset is None else max(now - self.pair_window, reset)
+        steps = math.ceil(math.log2(self.max_delay / self.base_delay)) + 1
+        failures = conn.scalars(
+            select(a.at)
+            .where(a.username == name, a.client == client, a.success.is_(False), a.at > since)
+            .order_by(a.at.desc())
+            .limit(self.free_failures + steps)
+        ).all()
+        if len(failures) >= max(self.free_failures, 1):
+            delay = min(self.max_delay, self.base_delay * 2 ** (len(failures) - self.free_failures))
+            waits.append((as_utc(failures[0]) + delay - now, False))
+        if not known:
+            # the max-th most recent failure: when it leaves the window, fewer than max remain
+            start = now - self.window
+            for condition, since_, limit, locked in (
+                (a.username == name, start if reset is None else max(start, reset),
+                 self.max_failures, True),
+                (a.client == client, start, self.client_max_failures, False),
+            ):  # fmt: skip
+                at = conn.scalar(
+                    select(a.at)
+                    .where(condition, a.success.is_(False), a.at > since_)
+                    .order_by(a.at.desc())
+                    .offset(limit - 1)
+                    .limit(1)
+                )
+                if at is not None:
+                    waits.append((as_utc(at) + self.window - now, locked))
+        waits = [w for w in waits if w[0] > dt.timedelta(0)]
         if not waits:
             return None
-        return max(1, math.ceil(max(waits).total_seconds()))
+        longest = max(w for w, _ in waits)
+        return max(1, math.ceil(longest.total_seconds())), any(locked for _, locked in waits)
 
     @staticmethod
     def _attempt(
@@ -385,7 +449,7 @@ class Accounts:
             elif USERNAME_PATTERN.fullmatch(name):
                 row = conn.execute(select(users).where(users.c.username == name)).first()
         if retry is not None:
-            raise LoginThrottled(retry)
+            raise LoginThrottled(retry[0], locked=retry[1])
 
         # one argon2 verification whether or not the user exists, outside any transaction
         stored = row.password_hash if row is not None else _dummy_hash()
@@ -419,7 +483,7 @@ class Accounts:
                         )
                     )
         if retry is not None:
-            raise LoginThrottled(retry)
+            raise LoginThrottled(retry[0], locked=retry[1])
         if not ok or row is None:
             raise LoginRefused()
         return Session(token=token, user=_user(row), expires_at=expires_at, csrf_token=csrf)
@@ -465,14 +529,53 @@ class Accounts:
             conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash(token)))
 
     def purge_expired(self) -> int:
-        """Remove expired sessions and login attempts older than the window; how many rows."""
+        """Remove expired sessions, and login attempts the throttle no longer reads (failures
+        older than its windows, successes older than ``known_for``); how many rows."""
         now = self._now()
+        a = login_attempts.c
         with self.engine.begin() as conn:
             ended = conn.execute(delete(sessions).where(sessions.c.expires_at <= now)).rowcount
             old = conn.execute(
-                delete(login_attempts).where(login_attempts.c.at <= now - self.window)
+                delete(login_attempts).where(
+                    a.at <= now - max(self.window, self.pair_window),
+                    or_(a.success.is_not(True), a.at <= now - self.known_for),
+                )
             ).rowcount
         return int(ended) + int(old)
+
+    def unlock(self, username: str, *, actor: str = "system") -> int:
+        """Lift the throttle of a user's account (an officer, once the owner asked): the
+        failures counted so far no longer count, for every address. Recorded as an attempt
+        that resets the count (client ``(unlocked)``) and as a ``user.unlock`` event; returns
+        how many failures no longer count."""
+        actor = _check_actor(actor)
+        now = self._now()
+        with self.engine.begin() as conn:
+            row = self._existing(conn, username)
+            self._reset(conn, row.username, now)
+            lifted = conn.scalar(
+                select(func.count()).where(
+                    login_attempts.c.username == row.username,
+                    login_attempts.c.success.is_(False),
+                    login_attempts.c.at > now - max(self.window, self.pair_window),
+                )
+            )
+            record_event(
+                conn,
+                at=now,
+                actor=actor,
+                kind="user.unlock",
+                subject=f"user:{row.username}",
+                after={"failures_lifted": int(lifted or 0)},
+            )
+        return int(lifted or 0)
+
+    @staticmethod
+    def _reset(conn: Connection, name: str, now: dt.datetime) -> None:
+        # a success row without a real address: it resets every count and makes none "known"
+        conn.execute(
+            insert(login_attempts).values(username=name, client="(unlocked)", at=now, success=True)
+        )
 
     # --- secrets ---------------------------------------------------------------------------
 

@@ -68,6 +68,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     components.update(_schemas_of(auth.LoginRequest, template))
     components.update(_schemas_of(officer.RoundBody, template))
     components.update(_schemas_of(officer.DecisionBody, template))
+    components.update(_schemas_of(officer.CancelBody, template))
     problem_ref = {"$ref": "#/components/schemas/Problem"}
     doc["components"]["securitySchemes"] = {
         "bearer": {

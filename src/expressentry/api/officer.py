@@ -25,7 +25,8 @@ analyst_router = APIRouter(prefix="/api", tags=["analyst"])
 class RoundBody(BaseModel):
     """A round of invitations to preview or run."""
 
-    model_config = ConfigDict(extra="forbid")
+    # strict: false is not 0, "5" is not 5 (only the time is text, as JSON has no time type)
+    model_config = ConfigDict(extra="forbid", strict=True)
     round_type: Literal["general", "program", "category"]
     size: int = Field(ge=1, le=1_000_000, description="Invitations to issue, at most")
     program: Literal["cec", "fsw", "fst", "pnp"] | None = None
@@ -33,17 +34,28 @@ class RoundBody(BaseModel):
     minimum_crs: int | None = Field(default=None, ge=0, le=1200)
     round_id: int | None = Field(default=None, ge=1, le=1_000_000)
     at: dt.datetime | None = Field(
-        default=None, description="When the round is held (UTC if no offset); default: now"
+        default=None,
+        description="When the round is held (UTC if no offset), from 2015-01-01 to five "
+        "minutes ahead (a preview: a year ahead); default: now",
     )
 
 
 class DecisionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     admissible: bool = Field(description="The admissibility finding (medical, security...)")
     finding: str = Field(default="", max_length=2000)
 
 
+class CancelBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    reason: str = Field(
+        min_length=1, max_length=500, description="Why the round is cancelled (in the audit log)"
+    )
+
+
 def _body(model: type[BaseModel], data: Any) -> Any:
+    import json
+
     from pydantic import ValidationError
 
     from expressentry.api.problems import field_errors
@@ -51,7 +63,8 @@ def _body(model: type[BaseModel], data: Any) -> Any:
     if not isinstance(data, dict):
         raise bad_input([("(body)", "expected a JSON object")])
     try:
-        return model.model_validate(data)
+        # validated as the JSON it came as: strict types, with times as ISO 8601 text
+        return model.model_validate_json(json.dumps(data))
     except ValidationError as exc:
         raise bad_input(field_errors(exc.errors())) from None
 
@@ -59,9 +72,14 @@ def _body(model: type[BaseModel], data: Any) -> Any:
 def _round_request(body: RoundBody) -> Any:
     from expressentry.rounds.service import RoundRequest
 
-    at = as_utc(body.at) if body.at else utcnow()
+    at = body.at or utcnow()
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    # the service checks the time before converting it: 9999-12-31T23:59:59-12:00 is past
+    # the calendar's end in UTC
     return RoundRequest(
         at=at,
+        at_default=body.at is None,
         round_type=body.round_type,
         size=body.size,
         program=body.program,
@@ -144,7 +162,18 @@ async def preview_round(request: Request, _: Officer) -> JSONResponse:
 
 
 @router.post(
-    "/rounds", openapi_extra=ROUND_BODY, status_code=201, summary="Run a round: issue the ITAs"
+    "/rounds",
+    openapi_extra=ROUND_BODY,
+    status_code=201,
+    summary="Run a round: issue the ITAs",
+    responses={
+        200: {
+            "description": "This round (the same round_id and parameters, or the same round_id "
+            "without at) was already run: its record, unchanged, with already_run true; no "
+            "invitation is issued twice"
+        },
+        201: {"description": "The round was held: its record and its invitations"},
+    },
 )
 async def run_round(request: Request, user: Officer) -> JSONResponse:
     from starlette.concurrency import run_in_threadpool
@@ -168,10 +197,43 @@ def list_rounds(request: Request, _: Staff) -> JSONResponse:
     return JSONResponse({"rounds": services(request).rounds.list()})
 
 
+#: a round's number; the paths take digits only (``{round_id:int}``), so GET /rounds/preview
+#: is the 405 of the preview's path, not a 422 about a round number
 RoundId = Annotated[int, Path(ge=1, le=1_000_000)]
 
 
-@router.get("/rounds/{round_id}", summary="A round's published record and its invitations")
+@router.post(
+    "/rounds/{round_id:int}/cancel",
+    summary="Cancel the latest round, held by mistake, before any invitation is answered",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/CancelBody"}}
+            },
+        }
+    },
+)
+async def cancel_round(request: Request, round_id: RoundId, user: Officer) -> JSONResponse:
+    """The round's invitations and record are removed and its invitees are back in the pool
+    as they stood; the audit log keeps the whole round, who cancelled it and why."""
+    from starlette.concurrency import run_in_threadpool
+
+    from expressentry.rounds.service import RoundError
+
+    body = _body(CancelBody, decode_json(await read_body(request)))
+    try:
+        done = await run_in_threadpool(
+            services(request).rounds.cancel, round_id, reason=body.reason, actor=user.username
+        )
+    except RoundError as exc:
+        if str(exc).startswith(f"round_id: no round {round_id}"):
+            raise not_found(f"no round {round_id}", "round_id") from None
+        raise ApiProblem(409, "conflict", "Conflict", str(exc), [round_error(exc)]) from None
+    return JSONResponse(done)
+
+
+@router.get("/rounds/{round_id:int}", summary="A round's published record and its invitations")
 def get_round(request: Request, round_id: RoundId, _: Staff) -> JSONResponse:
     from expressentry.rounds.service import RoundError
 
@@ -182,7 +244,7 @@ def get_round(request: Request, round_id: RoundId, _: Staff) -> JSONResponse:
     return JSONResponse(round_answer(result, preview=False))
 
 
-@router.get("/rounds/{round_id}/verify", summary="Replay a round from the pool's history")
+@router.get("/rounds/{round_id:int}/verify", summary="Replay a round from the pool's history")
 def verify_round(request: Request, round_id: RoundId, _: Staff) -> JSONResponse:
     from expressentry.rounds.service import RoundError
 
@@ -257,6 +319,26 @@ async def decide_application(
             raise not_found(str(exc), "application") from None
         raise pool_problem(exc) from None
     return JSONResponse(decision.document())
+
+
+@router.post(
+    "/users/{username}/unlock",
+    summary="Lift the login throttle of an account, once its owner asked (audited)",
+)
+async def unlock_user(
+    request: Request, username: Annotated[str, Path(max_length=64)], user: Officer
+) -> JSONResponse:
+    from starlette.concurrency import run_in_threadpool
+
+    from expressentry.accounts.service import AccountError
+
+    try:
+        lifted = await run_in_threadpool(
+            services(request).accounts.unlock, username, actor=user.username
+        )
+    except AccountError as exc:
+        raise not_found(f"no user {username!r}", "username") from exc
+    return JSONResponse({"username": username.lower(), "failures_lifted": lifted})
 
 
 @router.get("/audit", summary="The audit log: who did what, when")

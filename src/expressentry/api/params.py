@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 
 from expressentry.api.problems import ApiProblem, bad_input, decode_json, read_body
-from expressentry.profile.model import Profile, ProfileError, parse_profile
+from expressentry.profile.model import Profile, ProfileError, as_of_problem, parse_profile
 from expressentry.rules.tables import NotInForce
 from expressentry.scoring.crs import CRS_EPOCH, BeforeExpressEntry
 
@@ -18,7 +18,8 @@ async def as_of_date(
     as_of: Annotated[
         str | None,
         Query(
-            description="Assessment date (YYYY-MM-DD), from 2015-01-01; default: today.",
+            description="Assessment date (YYYY-MM-DD), from 2015-01-01 to five years after "
+            "today; default: today.",
             max_length=40,
             json_schema_extra={"format": "date"},
             examples=["2025-06-01"],
@@ -38,6 +39,8 @@ async def as_of_date(
         raise bad_input(
             [("as_of", f"{on.isoformat()} is before Express Entry began on 2015-01-01")]
         )
+    if (problem := as_of_problem(on)) is not None:
+        raise bad_input([("as_of", problem)])
     return on
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -206,6 +206,22 @@ def field_errors(
     return out
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the application answers at the request's path (Starlette
+    names only the first route's), with HEAD where GET is, and OPTIONS."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    routes = request.app.router.routes
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in routes):
+            methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods | {"OPTIONS"}) if methods else []
+
+
 def install(app: FastAPI) -> None:
     """Answer every error with a problem document."""
 
@@ -222,12 +238,16 @@ def install(app: FastAPI) -> None:
         return problem_response(422, problem.kind, problem.title, problem.detail, errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         title = _HTTP_TITLES.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
-        return problem_response(
-            exc.status_code, "about:blank", title, detail, headers=getattr(exc, "headers", None)
-        )
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405 and (allowed := allowed_methods(request)):
+            allow = ", ".join(allowed)
+            if request.method == "OPTIONS":  # RFC 9110 9.3.7: the methods of the resource
+                return Response(status_code=204, headers={"Allow": allow})
+            headers = {**(headers or {}), "Allow": allow}
+        return problem_response(exc.status_code, "about:blank", title, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover

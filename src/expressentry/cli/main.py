@@ -46,10 +46,15 @@ class InputError(Exception):
 def _parse_date(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
+    from expressentry.profile.model import as_of_problem
+
     try:
-        return dt.date.fromisoformat(value)
+        on = dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    if (problem := as_of_problem(on)) is not None:
+        raise typer.BadParameter(problem, param_hint="'--as-of'")
+    return on
 
 
 AsOf = Annotated[

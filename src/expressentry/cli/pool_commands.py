@@ -64,7 +64,12 @@ def parse_at(value: str | None) -> dt.datetime:
         ) from None
     if when.tzinfo is None:
         raise typer.BadParameter(f"{value!r} has no time zone (add Z for UTC)", param_hint="'--at'")
-    return when.astimezone(dt.UTC)
+    try:
+        return when.astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 is past the calendar's end in UTC
+        raise typer.BadParameter(
+            f"{value!r} is past the end of the calendar in UTC", param_hint="'--at'"
+        ) from None
 
 
 def require_database(db: str | None) -> None:
@@ -232,7 +237,7 @@ def pool_import(
         try:
             size = file.stat().st_size
             lines = read_with_progress(handle, size, step) if size else handle
-            report = pool.import_lines(lines, actor=actor, as_of=on)
+            report = pool.import_lines(lines, actor=actor, as_of=on, source=file.name)
         except UnicodeDecodeError:
             fail(f"{file}: not a UTF-8 text file")
     for number, reason in report.problems:
@@ -364,6 +369,7 @@ def _request(
 
     return RoundRequest(
         at=parse_at(at),
+        at_default=at is None,
         round_type=round_type,
         size=size,
         program=program.lower() if program else None,
@@ -420,6 +426,33 @@ def round_run(
     with opened(db) as pool:
         result = Rounds(pool).run(req, actor=actor)
     _print_round(result, as_json, preview=False)
+
+
+@round_app.command("cancel")
+def round_cancel(
+    round_id: Annotated[int, typer.Argument(help="The round's number.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why it is cancelled (recorded in the audit log).")
+    ],
+    db: DbOption = None,
+    actor: ActorOption = "officer",
+    as_json: JsonOption = False,
+) -> None:
+    """Cancel the latest round, held by mistake, before any of its invitations is answered:
+    its ITAs and record are removed, its invitees are back in the pool as they stood, and the
+    audit log keeps the whole round with who cancelled it and why."""
+    from expressentry.rounds.service import Rounds
+
+    with opened(db) as pool:
+        done = Rounds(pool).cancel(round_id, reason=reason, actor=actor)
+    emit(
+        done,
+        as_json,
+        lambda: typer.echo(
+            f"round {round_id} cancelled: {done['invitations_removed']} invitations removed, "
+            f"{done['profiles_restored']} profiles back as they stood before it"
+        ),
+    )
 
 
 @round_app.command("list")

@@ -50,6 +50,24 @@ def prepare_site(url: str, *, demo: bool = True, demo_size: int = 3000) -> None:
             typer.echo(f"  {login.username} / {login.password}  ({login.role}{extra})")
 
 
+def server_options(
+    host: str, port: int, workers: int, forwarded_allow_ips: str | None
+) -> dict[str, object]:
+    """uvicorn's settings. Forwarded headers (X-Forwarded-For, X-Forwarded-Proto) are read only
+    from the proxies named in ``forwarded_allow_ips`` (addresses or networks, comma-separated;
+    ``*`` for any): by default none, for uvicorn would trust them from 127.0.0.1 and a local
+    client rotating X-Forwarded-For would escape the login throttle of its address."""
+    trusted = (forwarded_allow_ips or "").strip()
+    return {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "access_log": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+    }
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
@@ -67,6 +85,15 @@ def serve(
         bool, typer.Option("--demo/--no-demo", help="Build the demo on an empty database.")
     ] = True,
     demo_size: Annotated[int, typer.Option("--demo-size", min=200, help="Demo pool size.")] = 3000,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Proxies whose X-Forwarded-For and X-Forwarded-Proto are trusted (addresses or "
+            "networks, comma-separated; '*' for any). Default: none, the client's own address "
+            "counts.",
+        ),
+    ] = None,
 ) -> None:
     """Start the web interface and the HTTP API (documentation at /docs)."""
     import uvicorn
@@ -81,8 +108,5 @@ def serve(
     uvicorn.run(
         "expressentry.api.app:create_app",
         factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
+        **server_options(host, port, workers, forwarded_allow_ips),  # type: ignore[arg-type]
     )

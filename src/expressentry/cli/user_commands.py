@@ -124,6 +124,19 @@ def user_passwd(
     typer.echo(f"password of {username.lower()} changed")
 
 
+@user_app.command("unlock")
+def user_unlock(
+    username: Annotated[str, typer.Argument(help="Whose sign-in to unlock.")],
+    db: DbOption = None,
+    actor: ActorOption = "admin",
+) -> None:
+    """Lift the login throttle of an account (its failed attempts no longer count), once its
+    owner asked: recorded in the audit log."""
+    with opened(db) as accounts:
+        lifted = accounts.unlock(username, actor=actor)
+    typer.echo(f"{username.lower()} unlocked: {lifted} failed attempts no longer count")
+
+
 def _doc(user: User) -> dict[str, object]:
     return {
         "username": user.username,

@@ -37,6 +37,20 @@ def lock_writes(conn: Connection, name: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
+def lock_pool(conn: Connection, *, exclusive: bool) -> None:
+    """Rounds and the changes of profiles' states serialize on one lock, for the rest of the
+    transaction: a round (``exclusive``) waits for the changes in progress, and a change
+    (shared: changes do not wait for each other) waits for the round in progress, then sees it.
+    Without it, on PostgreSQL a round could close a state that a candidate's withdrawal or
+    update had just closed and open a second current state for the profile (a unique
+    violation of ``ix_profile_states_current``). SQLite's BEGIN IMMEDIATE already serializes
+    every writer.
+    """
+    if conn.dialect.name == "postgresql":
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        conn.execute(text(f"SELECT {function}(hashtext('pool-states'))"))
+
+
 @contextmanager
 def bulk_load(conn: Connection) -> Iterator[None]:
     """Settings of the connection for a bulk load (outside a transaction), undone afterwards."""

@@ -107,14 +107,11 @@ def assess_rows(
             on = max(as_of, submitted) if as_of else submitted
             groups.setdefault(on, []).append((first + offset, item, submitted_at))
         for on, group in groups.items():
-            assessed = assess_many(
-                [p for _, p, _ in group],
-                [s.date() for _, _, s in group],
-                on,
-                rulebook,
-                categories,
-            )
+            assessed = _assessed(group, on, rulebook, categories)
             for (number, profile, submitted_at), a in zip(group, assessed, strict=True):
+                if isinstance(a, Problem):
+                    out.append(a)
+                    continue
                 if not a.eligible:
                     out.append(
                         Problem(
@@ -140,6 +137,30 @@ def assess_rows(
                     )
                 )
         out.sort(key=_number)
+        return out
+
+
+def _assessed(
+    group: list[tuple[int, Profile, dt.datetime]],
+    on: dt.date,
+    rulebook: RuleBook | None,
+    categories: CategoryBook | None,
+) -> Sequence[PoolAssessment | Problem]:
+    """The group's assessments, column-wise; should a profile the model accepted still fail to
+    be assessed (a rule's arithmetic overflowing, say), the group is assessed a profile at a
+    time and that line alone is reported: an import never stops at one line."""
+    try:
+        return assess_many(
+            [p for _, p, _ in group], [s.date() for _, _, s in group], on, rulebook, categories
+        )
+    except (ArithmeticError, ValueError, LookupError):
+        out: list[PoolAssessment | Problem] = []
+        for number, profile, submitted_at in group:
+            try:
+                (a,) = assess_many([profile], [submitted_at.date()], on, rulebook, categories)
+                out.append(a)
+            except (ArithmeticError, ValueError, LookupError) as exc:
+                out.append(Problem(number, f"(profile): cannot be assessed: {exc}"))
         return out
 
 

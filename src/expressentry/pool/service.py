@@ -100,6 +100,8 @@ class ImportReport:
     imported: int = 0
     refused: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    #: how many of ``problems`` the audit events have recorded so far
+    recorded: int = 0
 
     @property
     def bad(self) -> int:
@@ -356,6 +358,7 @@ class Pool:
             raise PoolError("profile_id: a profile submitted to the pool needs a profile_id")
         a = self._assess(profile, submitted_at.date(), at.date())
         with self.engine.begin() as conn:
+            lock_changes(conn)
             exists = conn.scalar(
                 select(profiles.c.pk).where(profiles.c.profile_id == profile.profile_id)
             )
@@ -524,10 +527,11 @@ class Pool:
         actor: str = "candidate",
     ) -> SubmitResult:
         """Replace a profile's content; it is rescored, and keeps its submission time."""
-        at = as_utc(at or utcnow())
         if not profile.profile_id:
             raise PoolError("profile_id: the profile to update needs its profile_id")
         with self.engine.begin() as conn:
+            lock_changes(conn)
+            at = as_utc(at or utcnow())  # now, after any round this change waited for
             pk = self._pk(conn, profile.profile_id)
             row = self._current(conn, pk)
             if row.status != "in_pool":
@@ -572,13 +576,15 @@ class Pool:
         reason: str,
         allowed_from: tuple[str, ...] = ("in_pool",),
     ) -> None:
-        at = as_utc(at or utcnow())
         with self.engine.begin() as conn:
+            lock_changes(conn)
+            at = as_utc(at or utcnow())  # now, after any round this change waited for
             pk = self._pk(conn, profile_id)
             row = self._current(conn, pk)
             if row.status not in allowed_from:
                 raise PoolError(
-                    f"profile {profile_id!r} is {row.status.replace('_', ' ')}; cannot {reason}"
+                    f"profile {profile_id!r} is {row.status.replace('_', ' ')}; "
+                    f"it cannot be {reason}"
                 )
             before, after = self._change(conn, pk, at=at, actor=actor, reason=reason, status=status)
             record_event(
@@ -607,6 +613,7 @@ class Pool:
         """Profiles whose 12 months (or language result, or ECA) have run out leave the pool."""
         at = as_utc(at or utcnow())
         with self.engine.begin() as conn:
+            lock_changes(conn)
             due = conn.execute(
                 select(profile_states.c.profile_pk, profiles.c.profile_id)
                 .join(profiles, profiles.c.pk == profile_states.c.profile_pk)
@@ -650,11 +657,12 @@ class Pool:
         ``workers`` processes (default: one per core). ``progress(done, total)`` is told of each
         page written.
         """
-        from expressentry.pool.bulk import lock_writes
+        from expressentry.pool.bulk import lock_pool, lock_writes
 
         at = dt.datetime.combine(as_of, dt.time(0, 0), UTC)
         with self.engine.begin() as conn:
             lock_writes(conn, "profiles")
+            lock_pool(conn, exclusive=True)  # it rewrites states a round would choose from
             # never rewrite the pool as it stood at a round already held (round verify reads
             # it back): a rescoring as of a round's own day takes effect just after that round
             last_round = self._last_round_at(conn)
@@ -918,6 +926,7 @@ class Pool:
         actor: str = "import",
         batch: int = 5000,
         workers: int | None = None,
+        source: str | None = None,
     ) -> ImportReport:
         """Import profiles of the exchange format, one a line, each with its profile_id and
         submitted_at. Good lines are imported; every bad line is reported by number and reason.
@@ -957,19 +966,26 @@ class Pool:
                 seen.add(item.profile_id)
                 pending.append(item)
                 if len(pending) >= batch:
-                    self._write_batch(conn, pending, actor, report)
+                    self._write_batch(conn, pending, actor, report, source)
                     pending = []
-            if pending:
-                self._write_batch(conn, pending, actor, report)
+            if pending or len(report.problems) > report.recorded:
+                self._write_batch(conn, pending, actor, report, source)
         if report.imported >= BULK_LOAD_ROWS:
             after_bulk_load(self.engine, (profiles, profile_states))
         return report
 
     def _write_batch(
-        self, conn: Connection, pending: list[Any], actor: str, report: ImportReport
+        self,
+        conn: Connection,
+        pending: list[Any],
+        actor: str,
+        report: ImportReport,
+        source: str | None = None,
     ) -> None:
         """Write a batch of ``ImportRow``: the profiles and their first states, in one
-        transaction; profile_ids already in the pool are reported, not written."""
+        transaction; profile_ids already in the pool are reported, not written. Its
+        ``pool.imported`` event names the file, the lines, the profiles written and the lines
+        reported since the previous batch, each with its reason."""
         from expressentry.pool.bulk import existing, insert_tuples, lock_writes
 
         with conn.begin():
@@ -984,6 +1000,7 @@ class Pool:
                 else:
                     fresh.append(row)
             if not fresh:
+                self._record_import(conn, actor, report, source, pending, [], None)
                 return
             last_round = self._last_round_at(conn)
             start = conn.scalar(select(func.coalesce(func.max(profiles.c.pk), 0))) + 1
@@ -1007,15 +1024,38 @@ class Pool:
                 )  # fmt: skip
             insert_tuples(conn, profiles, IDENTITY_COLUMNS, identity)
             insert_tuples(conn, profile_states, STATE_COLUMNS, states)
-            record_event(
-                conn,
-                at=utcnow(),
-                actor=actor,
-                kind="pool.imported",
-                subject="pool",
-                after={"profiles": len(fresh), "first_pk": start},
-            )
+            self._record_import(conn, actor, report, source, pending, fresh, start)
             report.imported += len(fresh)
+
+    @staticmethod
+    def _record_import(
+        conn: Connection,
+        actor: str,
+        report: ImportReport,
+        source: str | None,
+        pending: Sequence[Any],
+        fresh: Sequence[Any],
+        first_pk: int | None,
+    ) -> None:
+        reported = report.problems[report.recorded :]
+        report.recorded = len(report.problems)
+        numbers = [row.number for row in pending] + [n for n, _ in reported]
+        record_event(
+            conn,
+            at=utcnow(),
+            actor=actor,
+            kind="pool.imported",
+            subject="pool",
+            after={
+                "source": source,
+                "lines": [min(numbers), max(numbers)] if numbers else None,
+                "profiles": len(fresh),
+                "first_pk": first_pk,
+                "profile_ids": [row.profile_id for row in fresh],
+                "lines_reported": len(reported),
+                "reported": [[n, reason[:300]] for n, reason in reported],
+            },
+        )
 
 
 #: a rescoring of at least this many profiles assesses them in worker processes
@@ -1045,6 +1085,13 @@ def _outcome(status: str, a: PoolAssessment) -> tuple[str | None, str]:
     if not a.eligible:
         return "ineligible", "ineligible"
     return None, "rescored"
+
+
+def lock_changes(conn: Connection) -> None:
+    """A change of profiles' states waits for a round in progress (``bulk.lock_pool``)."""
+    from expressentry.pool.bulk import lock_pool
+
+    lock_pool(conn, exclusive=False)
 
 
 def _summary_values(values: Mapping[str, Any]) -> dict[str, Any]:

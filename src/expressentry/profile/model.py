@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AllowInfNan,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -83,20 +85,99 @@ def _date_text(value: object) -> object:
     return value
 
 
+#: the range of every date of a profile: no one in the pool was born before 1900, and no
+#: credential, test, job or nomination is dated after 2100 (day arithmetic stays far from the
+#: calendar's end, 9999-12-31, where adding a day overflows)
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+#: Express Entry opened on 2015-01-01 (Ministerial Instructions respecting the Express Entry
+#: system; shared/research/crs-rules.md section 9, "2015-01-01: Express Entry launched"): no
+#: profile was submitted before it
+EXPRESS_ENTRY_START = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+#: how far ahead of the present a submission time may be (clocks and time zones differ)
+SUBMISSION_AHEAD = dt.timedelta(days=1)
+#: the largest amount of settlement funds a profile may state, in Canadian dollars
+MAX_FUNDS_CAD = 1_000_000_000
+#: a profile_id: 1 to 200 of ASCII letters, digits, and . _ - : @ + (first a letter or a digit);
+#: no spaces, control or bidirectional formatting characters that could make one id look
+#: like another to an officer
+PROFILE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}")
+PROFILE_ID_RULE = (
+    "a profile_id is 1 to 200 of the characters A-Z, a-z, 0-9, '.', '_', '-', ':', '@' "
+    "and '+', beginning with a letter or a digit"
+)
+
+
+#: how far past today an assessment date (``as_of``) may lie: a score years ahead reads rules
+#: nobody has made yet (and at 9999-12-31 every candidate is 8,000 years old)
+AS_OF_DAYS_AHEAD = 5 * 366
+
+
+def as_of_problem(on: dt.date) -> str | None:
+    """Why ``on`` cannot be an assessment date, or None: from 2015-01-01 (the first CRS) to
+    five years after today."""
+    latest = dt.date.today() + dt.timedelta(days=AS_OF_DAYS_AHEAD)
+    if on < EXPRESS_ENTRY_START.date():
+        return f"{on.isoformat()} is before Express Entry began on 2015-01-01"
+    if on > latest:
+        return (
+            f"{on.isoformat()} is more than five years ahead (the latest assessment date is "
+            f"{latest.isoformat()})"
+        )
+    return None
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"{value.isoformat()} is outside the dates a profile may hold "
+            f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()})"
+        )
+    return value
+
+
 def _not_future(value: dt.date) -> dt.date:
     if value > dt.date.today():
         raise ValueError(f"{value.isoformat()} is in the future")
     return value
 
 
+def _submission_window(value: dt.datetime) -> dt.datetime:
+    latest = dt.datetime.now(dt.UTC) + SUBMISSION_AHEAD
+    if value < EXPRESS_ENTRY_START:
+        raise ValueError(
+            f"{value.isoformat()} is before Express Entry opened "
+            f"({EXPRESS_ENTRY_START.date().isoformat()}); no profile was submitted then"
+        )
+    if value > latest:
+        raise ValueError(
+            f"{value.isoformat()} is in the future; a profile is submitted at the latest now "
+            f"(up to a day ahead, for clocks and time zones)"
+        )
+    return value
+
+
+def _profile_id(value: str) -> str:
+    if not PROFILE_ID_PATTERN.fullmatch(value):
+        raise ValueError(f"{value!r} is not a valid profile_id: {PROFILE_ID_RULE}")
+    return value
+
+
 NocCode = Annotated[str, AfterValidator(_noc_code)]
 Country = Annotated[str, AfterValidator(_country)]
 Province = Annotated[str, AfterValidator(_province)]
-Date = Annotated[dt.date, BeforeValidator(_date_text)]
+Date = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_in_range)]
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_date_text)]
-PastDate = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_not_future)]
-#: JSON numbers and booleans as such: true is not 1, "2" is not 2, "yes" is not true
-Number = Annotated[float, Strict()]
+SubmissionTime = Annotated[
+    AwareDatetime, BeforeValidator(_date_text), AfterValidator(_submission_window)
+]
+PastDate = Annotated[
+    dt.date, BeforeValidator(_date_text), AfterValidator(_not_future), AfterValidator(_in_range)
+]
+#: JSON numbers and booleans as such: true is not 1, "2" is not 2, "yes" is not true; a number
+#: is finite, checked before any range (JSON has no infinity, but 1e400 reads as one)
+Number = Annotated[float, Strict(), AllowInfNan(False)]
+ProfileId = Annotated[str, AfterValidator(_profile_id)]
 Count = Annotated[int, Strict()]
 
 
@@ -108,7 +189,7 @@ class ECA(_Strict):
     """Educational credential assessment for immigration purposes (valid five years)."""
 
     issued_on: PastDate
-    organization: str | None = None
+    organization: str | None = Field(default=None, max_length=200)
 
 
 class Credential(_Strict):
@@ -173,7 +254,7 @@ class Job(_Strict):
     paid: StrictBool = True
     self_employed: StrictBool = False
     during_full_time_study: StrictBool = False
-    employer: str | None = None
+    employer: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _ordered(self) -> Job:
@@ -197,7 +278,7 @@ class JobOffer(_Strict):
     lmia_exempt: StrictBool = False
     full_time: StrictBool = True
     duration_months: Count = Field(default=12, ge=0, le=1200)
-    employer: str | None = None
+    employer: str | None = Field(default=None, max_length=200)
     non_seasonal: StrictBool = True
 
 
@@ -219,8 +300,8 @@ class Spouse(_Strict):
 class Profile(_Strict):
     """An Express Entry profile in the exchange format (version 1)."""
 
-    profile_id: str | None = Field(default=None, max_length=200)
-    submitted_at: Timestamp | None = None
+    profile_id: ProfileId | None = Field(default=None, max_length=200)
+    submitted_at: SubmissionTime | None = None
     date_of_birth: PastDate
     marital_status: MaritalStatus = "single"
     spouse: Spouse | None = None
@@ -234,7 +315,7 @@ class Profile(_Strict):
     sibling_in_canada: StrictBool = False
     relative_in_canada: StrictBool = False
     studied_in_canada: StrictBool = False
-    settlement_funds_cad: Number | None = Field(default=None, ge=0)
+    settlement_funds_cad: Number | None = Field(default=None, ge=0, le=MAX_FUNDS_CAD)
     family_size: Count | None = Field(default=None, ge=1, le=50)
     authorized_to_work_in_canada: StrictBool = False
     intends_to_live_in_quebec: StrictBool = False
@@ -280,6 +361,7 @@ def _path(loc: Iterable[Any]) -> str:
 _SPECIAL_MESSAGES = {
     "extra_forbidden": "unknown field (not part of the profile format)",
     "missing": "this field is required",
+    "finite_number": "not a finite number (infinity and NaN are no amount or score)",
 }
 
 
@@ -312,7 +394,32 @@ def parse_profile(data: str | bytes | dict[str, Any], source: str | None = None)
             return Profile.model_validate(data)
         return Profile.model_validate_json(data)
     except ValidationError as exc:
+        retry = _with_huge_numbers_infinite(data, exc)
+        if retry is not None:
+            return parse_profile(retry, source)
         raise ProfileError(problems_from(exc), source) from None
+
+
+def _huge_int(digits: str) -> int | float:
+    # past 4,300 digits Python will not read an integer: it is as good as infinite (and refused
+    # as such by the field it is in)
+    if len(digits.lstrip("-")) <= 4000:
+        return int(digits)
+    return float("-inf") if digits.startswith("-") else float("inf")
+
+
+def _with_huge_numbers_infinite(data: Any, exc: ValidationError) -> str | None:
+    """The JSON text again with numbers too long to read written as infinities, so that the
+    problem names the field they are in, or None when that is not what went wrong."""
+    errors = exc.errors(include_url=False)
+    if isinstance(data, dict) or len(errors) != 1 or errors[0]["type"] != "json_invalid":
+        return None
+    if "number out of range" not in errors[0]["msg"]:
+        return None
+    try:
+        return json.dumps(json.loads(data, parse_int=_huge_int))
+    except ValueError:
+        return None
 
 
 def load_profile(path: str, text: str | None = None) -> Profile:

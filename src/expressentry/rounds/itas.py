@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from expressentry.pool.schema import applications, itas, profiles, rounds
-from expressentry.pool.service import Pool, PoolError, as_utc, record_event, utcnow
+from expressentry.pool.service import Pool, PoolError, as_utc, lock_changes, record_event, utcnow
 from expressentry.profile.model import Profile, parse_profile
 
 
@@ -83,8 +83,9 @@ class Invitations:
         self, profile_id: str, *, at: dt.datetime | None = None, actor: str = "candidate"
     ) -> None:
         """Decline: the profile returns to the pool for the rest of its validity."""
-        at = as_utc(at or utcnow())
         with self.engine.begin() as conn:
+            lock_changes(conn)
+            at = as_utc(at or utcnow())  # now, after any round this answer waited for
             ita = self._outstanding(conn, profile_id)
             self._check_open(ita, at)
             conn.execute(
@@ -118,8 +119,9 @@ class Invitations:
         ``verified`` is the profile as the application documents it; by default, the profile as
         it stood when invited.
         """
-        at = as_utc(at or utcnow())
         with self.engine.begin() as conn:
+            lock_changes(conn)
+            at = as_utc(at or utcnow())  # now, after any round this answer waited for
             ita = self._outstanding(conn, profile_id)
             self._check_open(ita, at)
             current = self.pool._current(conn, ita.profile_pk)
@@ -160,6 +162,7 @@ class Invitations:
         """Invitations past their deadline expire; their profiles leave the pool."""
         at = as_utc(at or utcnow())
         with self.engine.begin() as conn:
+            lock_changes(conn)
             due = conn.execute(
                 select(itas.c.pk, itas.c.profile_pk, profiles.c.profile_id)
                 .join(profiles, profiles.c.pk == itas.c.profile_pk)

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, case, delete, func, insert, literal, or_, select, update
 
-from expressentry.pool.bulk import bulk_load, insert_rows, lock_writes
+from expressentry.pool.bulk import among, bulk_load, insert_rows, lock_pool, lock_writes
 from expressentry.pool.schema import (
     PROGRAM_BITS,
     category_bits,
@@ -34,6 +34,14 @@ ROUND_TYPES = ("general", "program", "category")
 PROGRAMS = ("cec", "fsw", "fst", "pnp")
 #: the order in which a candidate eligible for several programs is invited (S11)
 INVITATION_ORDER = ("pnp", "cec", "fsw", "fst")
+
+#: no round before Express Entry opened (2015-01-01; shared/research/crs-rules.md section 9)
+EARLIEST_ROUND = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+#: a round is held when it runs: its time may be ahead of this machine's clock by a few minutes
+#: only, for a round dated later would hold back every later round and every change of profile
+RUN_AHEAD = dt.timedelta(minutes=5)
+#: a preview writes nothing: it may look up to a year ahead
+PREVIEW_AHEAD = dt.timedelta(days=366)
 
 
 def _meets(program: str, programs: int, nominated: bool) -> bool:
@@ -69,6 +77,26 @@ class RoundRequest:
     category: str | None = None
     round_id: int | None = None
     minimum_crs: int | None = None
+    #: the time was not given (``at`` is now): a retry of a round already held matches it
+    #: whatever its time
+    at_default: bool = False
+
+
+def round_time_problem(at: dt.datetime, *, preview: bool) -> str | None:
+    """Why a round cannot be held (or previewed) at ``at``, or None. ``at`` is compared in its
+    own zone: converting 9999-12-31T23:59:59-12:00 to UTC would overflow."""
+    ahead = PREVIEW_AHEAD if preview else RUN_AHEAD
+    latest = utcnow() + ahead
+    if at < EARLIEST_ROUND:
+        return f"{at.isoformat()} is before Express Entry opened (2015-01-01)"
+    if at > latest:
+        window = "a year" if preview else "five minutes"
+        what = "previewed" if preview else "held"
+        return (
+            f"{at.isoformat()} is too far ahead: a round is {what} at most {window} after now "
+            f"({_iso(latest.replace(microsecond=0))}), from 2015-01-01"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -299,13 +327,21 @@ class Rounds:
             return self._hold(conn, req, actor=actor, write=True)
 
     def _hold(self, conn: Connection, req: RoundRequest, *, actor: str, write: bool) -> RoundResult:
+        at = req.at if req.at.tzinfo is not None else req.at.replace(tzinfo=dt.UTC)
+        if problem := round_time_problem(at, preview=not write):
+            raise RoundError(f"at: {problem}")
         req = RoundRequest(**{**req.__dict__, "at": as_utc(req.at)})
         category_year, category_key = self._check(req)
         lock_writes(conn, "rounds")
+        # changes of profiles in progress finish first; those that come wait for the round
+        lock_pool(conn, exclusive=True)
         if req.round_id is not None:
             existing = conn.execute(select(rounds).where(rounds.c.round_id == req.round_id)).first()
             if existing is not None:
                 return self._same_round(conn, existing, req)
+        if req.at_default:
+            # held now: after the changes this round waited for, which it sees
+            req = RoundRequest(**{**req.__dict__, "at": utcnow()})
         last = conn.execute(
             select(rounds.c.round_id, rounds.c.held_at).order_by(rounds.c.held_at.desc()).limit(1)
         ).first()
@@ -352,7 +388,7 @@ class Rounds:
             and existing.category == req.category
             and existing.size == req.size
             and existing.minimum_crs == req.minimum_crs
-            and as_utc(existing.held_at) == req.at
+            and (req.at_default or as_utc(existing.held_at) == req.at)
         )
         if not same:
             raise RoundError(
@@ -449,6 +485,105 @@ class Rounds:
             subject=f"round:{result.round_id}",
             after=result.record() | {"invited": [i.profile_id for i in result.invited]},
         )
+
+    # --- cancelling -------------------------------------------------------------------------
+
+    def cancel(self, round_id: int, *, reason: str, actor: str = "officer") -> dict[str, Any]:
+        """Cancel a round held by mistake: the latest round, none of whose invitations has been
+        answered (no application, no decline) or has expired. Its invitations and its record
+        are removed, each invitee's state from before the round is current again (as are those
+        the round re-assessed), and a ``round.cancelled`` event keeps the whole record, the
+        invitees, who cancelled it, when and why. Returns what the event records."""
+        reason = reason.strip() if isinstance(reason, str) else ""
+        if not reason or len(reason) > 500:
+            raise RoundError("reason: say why the round is cancelled (1 to 500 characters)")
+        with self.engine.connect() as conn, conn.begin():
+            lock_writes(conn, "rounds")
+            lock_pool(conn, exclusive=True)
+            row = conn.execute(select(rounds).where(rounds.c.round_id == round_id)).first()
+            if row is None:
+                raise RoundError(f"round_id: no round {round_id}")
+            latest = conn.execute(
+                select(rounds.c.round_id, rounds.c.held_at)
+                .order_by(rounds.c.held_at.desc(), rounds.c.recorded_at.desc())
+                .limit(1)
+            ).one()
+            if latest.round_id != round_id:
+                raise RoundError(
+                    f"round_id: round {round_id} is not the latest round (round "
+                    f"{latest.round_id}, {_iso(as_utc(latest.held_at))}); only the latest round "
+                    "can be cancelled, for the rounds after it chose from the pool it left"
+                )
+            answered = conn.scalar(
+                select(func.count()).where(
+                    itas.c.round_id == round_id, itas.c.status != "outstanding"
+                )
+            )
+            if answered:
+                raise RoundError(
+                    f"round_id: {answered} of round {round_id}'s invitations were answered or "
+                    "expired; a round can be cancelled only before any invitation is answered"
+                )
+            record = self._load(conn, row)
+            held_at = as_utc(row.held_at)
+            s = profile_states.c
+            invited = f"invited: round {round_id}"
+            # what the round's re-assessment writes (pool.reassess_due): a new score, or the
+            # pool left for time or for meeting no program
+            reassessed = s.reason.in_(("rescored", "expired", "ineligible"))
+            written = or_(s.reason == invited, and_(reassessed, s.actor == row.actor))
+            # the current states the round wrote: its invitees', and those it re-assessed
+            touched = conn.execute(
+                select(s.profile_pk, s.reason).where(
+                    s.valid_to.is_(None), s.valid_from == held_at, written
+                )
+            ).all()
+            still_invited = sum(1 for t in touched if t.reason == invited)
+            if still_invited != row.invitations:
+                raise RoundError(
+                    f"round_id: {row.invitations - still_invited} of round {round_id}'s "
+                    "invitees changed since the round; it can no longer be cancelled"
+                )
+            pks = [t.profile_pk for t in touched]
+            restored = 0
+            for start in range(0, len(pks), 5000):
+                chunk = pks[start : start + 5000]
+                mine = among(conn, s.profile_pk, chunk)
+                conn.execute(delete(profile_states).where(mine, s.valid_from == held_at, written))
+                # the state each had before the round: the last one the round closed
+                before = (
+                    conn.execute(
+                        select(func.max(s.pk))
+                        .where(mine, s.valid_to == held_at)
+                        .group_by(s.profile_pk)
+                    )
+                    .scalars()
+                    .all()
+                )
+                restored += conn.execute(
+                    update(profile_states)
+                    .where(among(conn, s.pk, list(before)))
+                    .values(valid_to=None)
+                ).rowcount
+            conn.execute(delete(itas).where(itas.c.round_id == round_id))
+            conn.execute(delete(rounds).where(rounds.c.round_id == round_id))
+            now = utcnow()
+            after = {
+                "reason": reason,
+                "cancelled_at": _iso(now),
+                "invitations_removed": record.invitations,
+                "profiles_restored": restored,
+            }
+            record_event(
+                conn,
+                at=now,
+                actor=actor,
+                kind="round.cancelled",
+                subject=f"round:{round_id}",
+                before=record.record() | {"invited": [i.profile_id for i in record.invited]},
+                after=after,
+            )
+        return {"round_id": round_id, **after}
 
     # --- reading ----------------------------------------------------------------------------
 

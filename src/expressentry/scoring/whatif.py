@@ -61,15 +61,21 @@ def programs_met(
     return tuple(code for code, ok in zip(PROGRAM_CODES, met, strict=True) if ok)
 
 
+def _small_number(raw: str) -> bool:
+    """ASCII digits, at most four: int() of a longer run (or of '²', which isdigit) is no level
+    or count, and past 4,300 digits int() itself refuses it."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 4
+
+
 def _level(key: str, text: str) -> int:
     raw = text.strip().upper().removeprefix("CLB").removeprefix("NCLC").strip()
-    if not raw.isdigit() or not 0 <= int(raw) <= 12:
+    if not _small_number(raw) or not 0 <= int(raw) <= 12:
         raise WhatIfError(f"{key}: {text!r} is not a CLB/NCLC level (e.g. CLB9, NCLC7, 8)")
     return min(int(raw), 10)
 
 
 def _count(key: str, text: str, maximum: int = 60) -> int:
-    if not text.strip().isdigit() or int(text) > maximum:
+    if not _small_number(text.strip()) or int(text) > maximum:
         raise WhatIfError(f"{key}: {text!r} is not a whole number from 0 to {maximum}")
     return int(text)
 

@@ -58,6 +58,12 @@ def _as_of(form: dict[str, str]) -> tuple[dt.date, dict[str, str]]:
     if on < CRS_EPOCH:
         text = "Express Entry began on 2015-01-01"
         return on, {"as_of": Reason(text, "form_reason.before_express_entry")}
+    from expressentry.profile.model import AS_OF_DAYS_AHEAD, as_of_problem
+
+    if (problem := as_of_problem(on)) is not None:
+        latest = dt.date.today() + dt.timedelta(days=AS_OF_DAYS_AHEAD)
+        reason = Reason(problem, "form_reason.too_far_ahead", latest=latest)
+        return dt.date.today(), {"as_of": reason}
     return on, {}
 
 
@@ -292,7 +298,7 @@ async def login_post(request: Request) -> Response:
             request,
             "login.html",
             429,
-            error="login.throttled",
+            error="i14.login_locked" if exc.locked else "login.throttled",
             retry=exc.retry_after,
             username=username,
             next=_safe_next(form.get("next")),
@@ -499,10 +505,15 @@ def _round_problems(form: dict[str, str], lang: str) -> tuple[dict[str, str], An
     if round_type not in ("general", "program", "category"):
         problems["round_type"] = t("round_form.type")
     size = form.get("size", "").strip()
-    if not size.isdigit() or not 1 <= int(size) <= 1_000_000:
+    if (
+        not (size.isascii() and size.isdigit() and len(size) <= 7)
+        or not 1 <= int(size) <= 1_000_000
+    ):
         problems["size"] = t("round_form.size")
     minimum = form.get("minimum_crs", "").strip()
-    if minimum and (not minimum.isdigit() or int(minimum) > 1200):
+    if minimum and (
+        not (minimum.isascii() and minimum.isdigit() and len(minimum) <= 4) or int(minimum) > 1200
+    ):
         problems["minimum_crs"] = t("round_form.minimum")
     at = None
     try:
@@ -552,6 +563,7 @@ async def officer_round_post(request: Request) -> Response:
         minimum = form.get("minimum_crs", "").strip()
         req = RoundRequest(
             at=at or dt.datetime.now(dt.UTC),
+            at_default=at is None,
             round_type=round_type,
             size=int(form["size"]),
             program=(form.get("program") or None) if round_type == "program" else None,
@@ -607,6 +619,38 @@ def _paged(rows: list[Any], page: str | None, size: int = 50) -> tuple[list[Any]
     pages = max(1, -(-len(rows) // size))
     number = _int(page, 1, 1, pages)
     return rows[(number - 1) * size : number * size], number, pages
+
+
+@router.post("/officer/rounds/{round_id}/cancel", response_class=HTMLResponse)
+async def officer_round_cancel(request: Request, round_id: int) -> Response:
+    """Issue 14: cancel the latest round, held by mistake (the service says when it cannot)."""
+    from expressentry.rounds.service import RoundError
+
+    user = require_role(request, "officer")
+    form = await read_form(request)
+    rounds = services(request).rounds
+    try:
+        done = await run_in_threadpool(
+            rounds.cancel, round_id, reason=form.get("reason", "")[:500], actor=user.username
+        )
+    except RoundError as exc:
+        try:
+            result = await run_in_threadpool(rounds.show, round_id)
+        except RoundError:
+            raise PageError(404, "error.not_found") from None
+        return render(
+            request,
+            "round.html",
+            409,
+            r=result,
+            record=result.record(),
+            category_names=_category_names(),
+            ran=False,
+            cancel_problem=str(exc).partition(": ")[2] or str(exc),
+        )
+    return redirect(
+        request, f"/officer/rounds?cancelled={round_id}&removed={done['invitations_removed']}"
+    )
 
 
 @router.get("/officer/itas", response_class=HTMLResponse)
