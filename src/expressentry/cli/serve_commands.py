@@ -81,9 +81,10 @@ def serve(
             "shows it).",
         ),
     ] = None,
-    demo: Annotated[
-        bool, typer.Option("--demo/--no-demo", help="Build the demo on an empty database.")
-    ] = True,
+    no_demo: Annotated[
+        bool,
+        typer.Option("--no-demo", help="Start on an empty database without building the demo."),
+    ] = False,
     demo_size: Annotated[int, typer.Option("--demo-size", min=200, help="Demo pool size.")] = 3000,
     forwarded_allow_ips: Annotated[
         str | None,
@@ -101,7 +102,7 @@ def serve(
     from expressentry.pool.db import ENV_VAR
 
     url = db or os.environ.get(ENV_VAR) or default_site_url()
-    prepare_site(url, demo=demo, demo_size=demo_size)
+    prepare_site(url, demo=not no_demo, demo_size=demo_size)
     os.environ[ENV_VAR] = url  # the app (and every worker) opens this database
     address = f"http://{host}:{port}/"
     typer.echo(f"Express Entry on {address} (API documentation: {address}docs)")

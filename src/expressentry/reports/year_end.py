@@ -106,6 +106,14 @@ def _submitted(conn: Connection, start: dt.datetime, end: dt.datetime) -> dict[s
     }
 
 
+def _reassess_due(engine: Engine, conn: Connection, at: dt.datetime) -> None:
+    from expressentry.pool.service import Pool
+
+    pool = Pool(engine)
+    if pool.due_count(conn, at):
+        pool.reassess_due(conn, at, actor="report")
+
+
 def _pool_at(conn: Connection, at: dt.datetime, last_day: dt.date) -> dict[str, Any]:
     from sqlalchemy import func, or_, select
 
@@ -118,6 +126,7 @@ def _pool_at(conn: Connection, at: dt.datetime, last_day: dt.date) -> dict[str, 
         s.status == "in_pool",
         s.submitted_at < at,
         s.expires_on > last_day,
+        s.programs != 0,
     ]
     crs = conn.execute(select(s.crs, func.count()).where(*current).group_by(s.crs)).all()
     cats = conn.execute(
@@ -418,12 +427,17 @@ def build(
     in_progress = start <= generated_at < year_end
     end = generated_at if in_progress else year_end
     source = SystemSource(engine, book, s)
-    with engine.connect() as conn:
+    with engine.connect() as conn, conn.begin() as trans:
+        if in_progress:
+            # the pool of the day as `pool stats` counts it: the profiles whose assessment has
+            # changed by now are re-assessed, in this transaction, rolled back below
+            _reassess_due(engine, conn, end)
         submitted = _submitted(conn, start, end)
         projection = _pool_at(conn, end, last_day) if in_progress else None
         pool = _pool_at(conn, end, end.date()) if in_progress else _pool_at(conn, end, last_day)
         invited = _invitations(conn, start, end)
         apps = _applications(conn, start, end)
+        trans.rollback()
     records = source.records(year)
     inv = _breakdowns(invited, s, book)
     itas_status = Counter(i["status"] for i in invited)

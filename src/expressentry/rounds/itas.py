@@ -203,23 +203,7 @@ class Invitations:
 
         at = as_utc(at or utcnow())
         with self.engine.begin() as conn:
-            row = conn.execute(
-                select(
-                    applications,
-                    itas.c.round_id,
-                    itas.c.program,
-                    itas.c.issued_at,
-                    itas.c.crs.label("ita_crs"),
-                    profiles.c.profile_id,
-                    rounds.c.lowest_crs,
-                    rounds.c.category,
-                    rounds.c.round_type,
-                )
-                .join(itas, itas.c.pk == applications.c.ita_pk)
-                .join(profiles, profiles.c.pk == itas.c.profile_pk)
-                .join(rounds, rounds.c.round_id == itas.c.round_id)
-                .where(applications.c.pk == application)
-            ).first()
+            row = _application_row(conn, application)
             if row is None:
                 raise ItaError(f"application: no application {application}")
             if row.status != "submitted":
@@ -314,24 +298,7 @@ class Invitations:
         """One application with what a decision reads: the verified profile, the invitation
         (round, program, date, the CRS claimed) and the round's lowest score and category."""
         with self.engine.connect() as conn:
-            r = conn.execute(
-                select(
-                    applications,
-                    profiles.c.profile_id,
-                    itas.c.round_id,
-                    itas.c.program,
-                    itas.c.issued_at,
-                    itas.c.deadline,
-                    itas.c.crs.label("ita_crs"),
-                    rounds.c.lowest_crs,
-                    rounds.c.round_type,
-                    rounds.c.category,
-                )
-                .join(itas, itas.c.pk == applications.c.ita_pk)
-                .join(profiles, profiles.c.pk == itas.c.profile_pk)
-                .join(rounds, rounds.c.round_id == itas.c.round_id)
-                .where(applications.c.pk == application)
-            ).first()
+            r = _application_row(conn, application)
         if r is None:
             raise ItaError(f"application: no application {application}")
         return {
@@ -366,3 +333,26 @@ def _ita_doc(r: Any) -> dict[str, Any]:
         "status": r.status,
         "crs_breakdown": json.loads(r.crs_document),
     }
+
+
+def _application_row(conn: Connection, application: int) -> Any:
+    """An application with its ITA (round, program, date, the CRS claimed), its profile_id and
+    the round's lowest score, type and category; None when there is no such application."""
+    return conn.execute(
+        select(
+            applications,
+            profiles.c.profile_id,
+            itas.c.round_id,
+            itas.c.program,
+            itas.c.issued_at,
+            itas.c.deadline,
+            itas.c.crs.label("ita_crs"),
+            rounds.c.lowest_crs,
+            rounds.c.round_type,
+            rounds.c.category,
+        )
+        .join(itas, itas.c.pk == applications.c.ita_pk)
+        .join(profiles, profiles.c.pk == itas.c.profile_pk)
+        .join(rounds, rounds.c.round_id == itas.c.round_id)
+        .where(applications.c.pk == application)
+    ).first()

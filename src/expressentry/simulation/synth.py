@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from expressentry.profile.model import EXPRESS_ENTRY_START
 from expressentry.rules import noc
 
 COUNTRIES = ("IN", "CN", "NG", "PH", "PK", "IR", "FR", "GB", "US", "BR", "MX", "MA", "CM", "VN")
@@ -127,6 +128,8 @@ def profile(rng: random.Random, number: int, as_of: dt.date) -> dict[str, Any]:
     submitted = dt.datetime.combine(as_of, dt.time(12), dt.UTC) - dt.timedelta(
         seconds=rng.randint(0, 330 * 86400)
     )
+    # no profile was submitted before Express Entry opened (a pool of early 2015 is young)
+    submitted = max(submitted, EXPRESS_ENTRY_START + dt.timedelta(seconds=number % 43200))
     age = max(18, min(55, int(rng.gauss(31, 5.5))))
     birth = submitted.date() - dt.timedelta(days=age * 365 + rng.randint(0, 364))
     french_first = rng.random() < 0.07
