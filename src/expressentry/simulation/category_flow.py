@@ -159,7 +159,7 @@ def fit(
     )
     residuals = tuple(float(v) for v in m @ shares - 1.0)
     labels = [label for label, _lo, _hi in PARTITION]
-    arrival = {label: float(shares[i]) for i, label in enumerate(labels)}
+    arrival = {label: float(shares[i]) for i, (label, _lo, hi) in enumerate(PARTITION) if hi <= TOP}
     # the first pool: the fitted candidates over the model's count, band by band
     stock = dict(arrival)
     density = model_density(history, start)
@@ -172,7 +172,7 @@ def fit(
         )
         have = np.bincount(BAND_INDEX, weights=density, minlength=nbands)
         for i, label in enumerate(labels):
-            if have[i] > 0:
+            if label in stock and have[i] > 0:
                 stock[label] = float(min(MAX_SHARE, fitted[i] / have[i]))
     return CategoryFlow(slug, arrival, stock, tuple(used), residuals)
 
@@ -183,15 +183,25 @@ def calibrate_by_band(
     base: np.ndarray,
     shares: dict[str, dict[str, float]],
     passes: int = 8,
+    keep: Sequence[str] = (),
 ) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
     """Weights so that, inside each band (up to 600), the weighted share of the profiles with
-    each flag is its share there (iterative proportional fitting over the overlapping flags);
-    and the shares reached."""
+    each flag is its share there (iterative proportional fitting over the overlapping flags),
+    while the flags named in ``keep`` keep the share ``base`` gives them in each band (CEC's
+    calibration); and the shares reached."""
     from expressentry.simulation.calibrate import FACTOR_RANGE
     from expressentry.simulation.pools import PARTITION
 
     w = base.astype(float).copy()
     bands = [(label, (crs >= lo) & (crs <= hi)) for label, lo, hi in PARTITION if hi <= TOP]
+    shares = dict(shares)
+    for key in keep:
+        if key in flags and key not in shares:
+            shares[key] = {
+                label: float(w[inside & flags[key]].sum() / w[inside].sum())
+                for label, inside in bands
+                if w[inside].sum() > 0
+            }
     factor = {(key, label): 1.0 for key in shares for label, _ in bands}
     for _ in range(passes):
         for key, by_band in shares.items():
@@ -211,7 +221,7 @@ def calibrate_by_band(
                 w[inside & flag] *= new / factor[key, label]
                 factor[key, label] = new
     reached: dict[str, dict[str, float]] = {}
-    for key in shares:
+    for key in (k for k in shares if k not in keep):
         reached[key] = {}
         for label, inside in bands:
             total = w[inside].sum()

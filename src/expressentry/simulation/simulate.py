@@ -342,11 +342,12 @@ def _calibrated_weights(
     start = calibrate(crs, flags, first_base, counts, _without(targets, flows), cutoffs)
     if flows:
         start.value, reached = calibrate_by_band(
-            crs, flags, start.value, {k: f.stock_share for k, f in flows.items()}
+            crs, flags, start.value, {k: f.stock_share for k, f in flows.items()}, keep=("cec",)
         )
+        _shares_above(start, crs, flags, counts, cutoffs, flows)
         if report is not None:
             report["categories"] = {k: f.document() for k, f in flows.items()}
-            report["first_pool_reached"] = _rounded(reached)
+            report["first_pool_by_band"] = _rounded(reached)
     if report is not None:
         report["first_pool"] = start.document()
     # arrivals: as many of each key's candidates arrive above its cutoff as its rounds invite
@@ -379,11 +380,13 @@ def _calibrated_weights(
     arrival = calibrate(crs, flags, base, counts, _without(flow, flows), cutoffs)
     arriving = arrival.value
     if flows:
-        arriving, reached = calibrate_by_band(
-            crs, flags, arriving, {k: f.arrival_share for k, f in flows.items()}
+        arrival.value, reached = calibrate_by_band(
+            crs, flags, arriving, {k: f.arrival_share for k, f in flows.items()}, keep=("cec",)
         )
+        arriving = arrival.value
+        _shares_above(arrival, crs, flags, counts, cutoffs, flows)
         if report is not None:
-            report["arrival_reached"] = _rounded(reached)
+            report["arrival_by_band"] = _rounded(reached)
     if report is not None:
         report["arrival"] = arrival.document()
     return start.value, arriving
@@ -408,6 +411,25 @@ def _category_flows(
         if flow is not None:
             out[slug] = flow
     return out
+
+
+def _shares_above(
+    weights: Any,
+    crs: np.ndarray,
+    flags: dict[str, np.ndarray],
+    counts: dict[str, int],
+    cutoffs: dict[str, int],
+    flows: dict[str, Any],
+) -> None:
+    """Record, for each fitted category, its share of the weighted pool at or above its
+    rounds' median cutoff (what the calibration reports for every key)."""
+    from expressentry.simulation.calibrate import band_normalized
+
+    pool = band_normalized(crs, weights.value, counts)
+    for key in flows:
+        above = crs >= cutoffs.get(key, 0)
+        total = pool[above].sum()
+        weights.reached[key] = float(pool[above & flags[key]].sum() / total) if total else 0.0
 
 
 def _without(targets: dict[str, float], flows: dict[str, Any]) -> dict[str, float]:
