@@ -3,7 +3,8 @@
 The pool starts as a synthetic pool matched to the distribution IRCC published nearest to the
 first round (``simulation.pools``). Each week new profiles arrive (as many per band as the pool
 model's flow into it: ``simulation.calibrate``; with ``calibrated=False``, a year's turnover
-spread over 52 weeks in the bands of the distribution published nearest that week), profiles
+spread over 52 weeks in the bands of the distribution published nearest that week; each
+category's candidates among them at its share per band, ``simulation.category_flow``), profiles
 more than 12 months old expire, and each round invites the eligible candidates with the highest CRS (ties by
 submission time) — who then leave the pool. Each round's simulated cutoff is reported next to the
 real one.
