@@ -15,6 +15,8 @@ drawn with a *weight*:
   up with what the rounds invite each week (a category's rounds would otherwise empty it: the
   stock's share is not the flow's). French speakers at NCLC 7 are calibrated as the
   French-language category; the 601-1200 band keeps the generator's own mix of nominees.
+  A category with rounds to fit on gets a share per band instead, of the stock and of the
+  arrivals, fitted on the clearing history of its rounds (``simulation.category_flow``).
 - Each week's arrivals per band are the model's flow (each band's count per day of exposure),
   not the published stock's shares: a band that rounds keep emptying holds few candidates but
   receives many.

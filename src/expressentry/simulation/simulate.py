@@ -3,7 +3,8 @@
 The pool starts as a synthetic pool matched to the distribution IRCC published nearest to the
 first round (``simulation.pools``). Each week new profiles arrive (as many per band as the pool
 model's flow into it: ``simulation.calibrate``; with ``calibrated=False``, a year's turnover
-spread over 52 weeks in the bands of the distribution published nearest that week), profiles
+spread over 52 weeks in the bands of the distribution published nearest that week; each
+category's candidates among them at its share per band, ``simulation.category_flow``), profiles
 more than 12 months old expire, and each round invites the eligible candidates with the highest CRS (ties by
 submission time) — who then leave the pool. Each round's simulated cutoff is reported next to the
 real one.
@@ -31,6 +32,9 @@ CALIBRATE_CEC = True
 DENSITY_WEIGHTS = True
 #: arrivals each week in the pool model's flow per band (else: the published stock's shares)
 FLOW_ARRIVALS = True
+#: each category's share of the stock and of the arrivals per band, fitted on its rounds
+#: (``simulation.category_flow``); else one share at or above its median cutoff
+CATEGORY_FLOW = True
 WEEK = dt.timedelta(days=7)
 
 
@@ -305,6 +309,7 @@ def _calibrated_weights(
         invited_shares,
         model_density,
     )
+    from expressentry.simulation.category_flow import calibrate_by_band
 
     history = load_history()
     density = model_density(history, on)
@@ -332,9 +337,18 @@ def _calibrated_weights(
     below = crs <= 600
     flags = {key: value & below for key, value in flags.items()}
     targets, cutoffs = invited_shares(history, schedule, key_of)
+    flows = _category_flows(history, schedule, flags, on) if CATEGORY_FLOW else {}
     counts = dict(first.counts)  # type: ignore[attr-defined]
     first_base = density_weights(crs, density) if DENSITY_WEIGHTS else np.ones(len(crs))
-    start = calibrate(crs, flags, first_base, counts, targets, cutoffs)
+    start = calibrate(crs, flags, first_base, counts, _without(targets, flows), cutoffs)
+    if flows:
+        start.value, reached = calibrate_by_band(
+            crs, flags, start.value, {k: f.stock_share for k, f in flows.items()}, keep=("cec",)
+        )
+        _shares_above(start, crs, flags, counts, cutoffs, flows)
+        if report is not None:
+            report["categories"] = {k: f.document() for k, f in flows.items()}
+            report["first_pool_by_band"] = _rounded(reached)
     if report is not None:
         report["first_pool"] = start.document()
     # arrivals: as many of each key's candidates arrive above its cutoff as its rounds invite
@@ -364,11 +378,67 @@ def _calibrated_weights(
         )
         if arriving_above > 0:
             flow[key] = min(0.95, max(targets.get(key, 0.0), invited / weeks / arriving_above))
-    arrival = calibrate(crs, flags, base, counts, flow, cutoffs)
+    arrival = calibrate(crs, flags, base, counts, _without(flow, flows), cutoffs)
     arriving = arrival.value
+    if flows:
+        arrival.value, reached = calibrate_by_band(
+            crs, flags, arriving, {k: f.arrival_share for k, f in flows.items()}, keep=("cec",)
+        )
+        arriving = arrival.value
+        _shares_above(arrival, crs, flags, counts, cutoffs, flows)
+        if report is not None:
+            report["arrival_by_band"] = _rounded(reached)
     if report is not None:
         report["arrival"] = arrival.document()
     return start.value, arriving
+
+
+def _category_flows(
+    history: Sequence[HistoricalRound],
+    schedule: Sequence[HistoricalRound],
+    flags: dict[str, np.ndarray],
+    on: dt.date,
+) -> dict[str, Any]:
+    """Each category's fitted shares per band (``simulation.category_flow``), for the
+    categories whose candidates the reservoir flags."""
+    from expressentry.simulation.category_flow import fit
+
+    out = {}
+    for slug in sorted({r.category for r in schedule if r.round_type == "category"}):
+        if slug is None or slug not in flags:
+            continue
+        own = [r for r in schedule if r.round_type == "category" and r.category == slug]
+        flow = fit(history, own, slug, on)
+        if flow is not None:
+            out[slug] = flow
+    return out
+
+
+def _shares_above(
+    weights: Any,
+    crs: np.ndarray,
+    flags: dict[str, np.ndarray],
+    counts: dict[str, int],
+    cutoffs: dict[str, int],
+    flows: dict[str, Any],
+) -> None:
+    """Record, for each fitted category, its share of the weighted pool at or above its
+    rounds' median cutoff (what the calibration reports for every key)."""
+    from expressentry.simulation.calibrate import band_normalized
+
+    pool = band_normalized(crs, weights.value, counts)
+    for key in flows:
+        above = crs >= cutoffs.get(key, 0)
+        total = pool[above].sum()
+        weights.reached[key] = float(pool[above & flags[key]].sum() / total) if total else 0.0
+
+
+def _without(targets: dict[str, float], flows: dict[str, Any]) -> dict[str, float]:
+    return {k: v for k, v in targets.items() if k not in flows}
+
+
+def _rounded(reached: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    return {k: {b: round(v, 4) for b, v in by.items()} for k, by in reached.items()}
 
 
 def _weekly(on: dt.date, scale: float, rng: np.random.Generator) -> dict[str, int] | None:
