@@ -89,6 +89,21 @@ def day_number(value: dt.date | dt.datetime) -> float:
     return float(value.toordinal())
 
 
+def exposure_of(
+    events: list[tuple[float, int, int, float]], start: float, end: float
+) -> np.ndarray:
+    """E(x): surviving days of arrivals at x within [start, end), given the clearing events
+    (time, lo, hi, multiplier) of that span, walked from the newest (pool-model.md, 2)."""
+    exposure = np.zeros(SCORES)
+    survive = np.ones(SCORES)
+    prev = end
+    for t, lo, hi, m in sorted(events, key=lambda e: e[0], reverse=True):
+        exposure += survive * (prev - t)
+        survive[lo : hi + 1] *= m
+        prev = t
+    return exposure + survive * (prev - start)
+
+
 class Shape(NamedTuple):
     """The arrival shape's parameters: slopes inside 501-600 and inside 601-1200."""
 
@@ -281,15 +296,7 @@ class PoolModel:
         start = d - self.lifetime
         k = self.rounds_before(snap.date)
         events = [e for j in range(k) for e in self.events(j) if start <= e[0] < d]
-        events.sort(key=lambda e: e[0], reverse=True)
-        exposure = np.zeros(SCORES)
-        survive = np.ones(SCORES)
-        prev = d
-        for t, lo, hi, m in events:
-            exposure += survive * (prev - t)
-            survive[lo : hi + 1] *= m
-            prev = t
-        exposure += survive * (prev - start)
+        exposure = exposure_of(events, start, d)
         self._exposure[snap.date] = exposure
         return exposure
 

@@ -579,13 +579,7 @@ def predict_round(
     if method not in METHODS:
         raise PredictionError(f"--method: unknown method {method!r} ({', '.join(METHODS)})")
     kind = round_kind(round_type, program, category, history)
-    if not history:
-        raise PredictionError("--history: the rounds history is empty")
-    p = predictor_for(history)
-    model = p.model
-    snapshots = [s for s in model.own_snapshots if s is not None]
-    if not snapshots:
-        raise PredictionError("--history: the rounds history has no pool distribution")
+    p, snapshots = _published(history)
     snapshot: Snapshot | None = None
     if distribution_date is not None:
         published = [
@@ -610,19 +604,25 @@ def predict_round(
     return p.predict(Target(at, size, kind, snapshot), method)
 
 
+def _published(history: Sequence[HistoricalRound]) -> tuple[Any, list[Snapshot]]:
+    """The predictor of ``history`` and the pool distributions its rounds published."""
+    if not history:
+        raise PredictionError("--history: the rounds history is empty")
+    p = predictor_for(history)
+    snapshots = [s for s in p.model.own_snapshots if s is not None]
+    if not snapshots:
+        raise PredictionError("--history: the rounds history has no pool distribution")
+    return p, snapshots
+
+
 def pool_by_kind(history: Sequence[HistoricalRound], at: dt.date | None = None) -> dict[str, Any]:
     """The pool model on ``at`` (a forecast from the latest snapshot published before it):
     candidates per band for the whole pool and, for each program, nominees and each category
     with a round in the two years before, the share its rounds invited of the pool at or above
     their cutoffs (calibrated on its last 10 rounds) applied to every score; nominees are the
     601-1200 band, which only they reach."""
-    if not history:
-        raise PredictionError("--history: the rounds history is empty")
-    p = predictor_for(history)
+    p, snapshots = _published(history)
     model = p.model
-    snapshots = [s for s in model.own_snapshots if s is not None]
-    if not snapshots:
-        raise PredictionError("--history: the rounds history has no pool distribution")
     if at is None:
         at = max(s.published_on for s in snapshots) + dt.timedelta(days=1)
     k = model.rounds_before(at)

@@ -62,7 +62,7 @@ class CategoryFlow:
 
 def _exposure(model, k: int, t: float, slug: str) -> np.ndarray:  # type: ignore[no-untyped-def]
     """The category's exposure at time ``t`` from the first ``k`` rounds' clearing events."""
-    from expressentry.analysis.model import MAX_SCORE, SCORES
+    from expressentry.analysis.model import MAX_SCORE, exposure_of
 
     start = t - model.lifetime
     own = f"category:{slug}"
@@ -76,15 +76,7 @@ def _exposure(model, k: int, t: float, slug: str) -> np.ndarray:  # type: ignore
             events += [(tj, c + 1, MAX_SCORE, 0.0), (tj, c, c, 0.5)]
         else:
             events += [e for e in model.events(j) if start <= e[0] < t]
-    events.sort(key=lambda e: e[0], reverse=True)
-    exposure = np.zeros(SCORES)
-    survive = np.ones(SCORES)
-    prev = t
-    for te, lo, hi, m in events:
-        exposure += survive * (prev - te)
-        survive[lo : hi + 1] *= m
-        prev = te
-    return exposure + survive * (prev - start)
+    return exposure_of(events, start, t)
 
 
 def _arrivals(p, on: dt.date) -> np.ndarray | None:  # type: ignore[no-untyped-def]
